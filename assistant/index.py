@@ -1,0 +1,345 @@
+"""The persistent hybrid index: a Chroma collection (cosine) plus a BM25 index, under one data folder.
+
+Layout of ``data_dir``::
+
+    manifest.json   embedding backend, and per source file: content hash + chunk ids
+    chunks.jsonl    every chunk with its metadata (the source of truth for texts)
+    chroma/         persistent Chroma store, collection "chunks" (embeddings only)
+    bm25/           bm25s index over the same chunks, in chunks.jsonl order
+
+Ingest is incremental and idempotent: chunk ids derive from content, so an unchanged corpus
+embeds nothing; a changed file replaces only its own chunks; a removed file's chunks go.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from .chunking import split_document
+from .corpus import load_corpus
+from .embeddings import backend_name
+from .errors import EmbeddingBackendMismatch, IndexNotBuilt
+from .text import tokenize
+from .types import Chunk, DocInfo
+
+log = logging.getLogger(__name__)
+
+MANIFEST_VERSION = 1
+COLLECTION = "chunks"
+EMBED_BATCH = 16
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    chunks_total: int = 0
+    chunks_embedded: int = 0
+    chunks_deleted: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        lines = [
+            f"files: {len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
+            f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped",
+            f"chunks: {self.chunks_total} in index, {self.chunks_embedded} embedded, "
+            f"{self.chunks_deleted} deleted; {self.seconds:.1f} s",
+        ]
+        lines += [f"skipped {name}: {reason}" for name, reason in self.skipped]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def chunk_to_record(chunk: Chunk) -> dict[str, Any]:
+    record = asdict(chunk)
+    record["heading_path"] = list(chunk.heading_path)
+    return record
+
+
+def chunk_from_record(record: dict[str, Any]) -> Chunk:
+    data = dict(record)
+    data["info"] = DocInfo(**data["info"])
+    data["heading_path"] = tuple(data["heading_path"])
+    return Chunk(**data)
+
+
+def _file_hash(text: str, max_chars: int) -> str:
+    return hashlib.sha256(f"{max_chars}\n{text}".encode()).hexdigest()
+
+
+ProgressFactory = Callable[[int, str], Any]
+
+
+def _tqdm_progress(total: int, desc: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="chunk", leave=False)
+
+
+class _NoProgress:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class Index:
+    def __init__(self, data_dir: Path, embeddings: Embeddings):
+        self.data_dir = Path(data_dir)
+        self.embeddings = embeddings
+        self.backend = backend_name(embeddings)
+        self._client = None
+        self._collection = None
+        self._bm25 = None
+        self.chunks: dict[str, Chunk] = {}
+        self.order: list[str] = []
+        self.manifest: dict[str, Any] = {}
+        self._load()
+
+    # ---------------------------------------------------------------- state on disk
+    @property
+    def manifest_path(self) -> Path:
+        return self.data_dir / "manifest.json"
+
+    def exists(self) -> bool:
+        return self.manifest_path.exists() and bool(self.chunks)
+
+    def _load(self) -> None:
+        if not self.manifest_path.exists():
+            self.manifest = {"version": MANIFEST_VERSION, "embedding_backend": self.backend, "files": {}}
+            return
+        self.manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        built_with = self.manifest.get("embedding_backend")
+        if built_with != self.backend:
+            raise EmbeddingBackendMismatch(
+                f"The index in {self.data_dir} was built with the embedding backend {built_with!r}, but the "
+                f"current setting is {self.backend!r}. Mixing backends would make dense search meaningless: "
+                f"set LEGAL_ASSISTANT_EMBEDDING={built_with} or rebuild with `legal-assistant ingest --rebuild`."
+            )
+        path = self.data_dir / "chunks.jsonl"
+        if path.exists():
+            with path.open(encoding="utf-8") as fh:
+                for line in fh:
+                    chunk = chunk_from_record(json.loads(line))
+                    self.chunks[chunk.id] = chunk
+        self.order = list(self.chunks)
+
+    def _save(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.data_dir / "chunks.jsonl.tmp"
+        with tmp.open("w", encoding="utf-8") as fh:
+            for cid in self.order:
+                fh.write(json.dumps(chunk_to_record(self.chunks[cid]), ensure_ascii=False) + "\n")
+        tmp.replace(self.data_dir / "chunks.jsonl")
+        tmp = self.manifest_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(self.manifest_path)
+
+    @property
+    def collection(self):
+        if self._collection is None:
+            import chromadb
+
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self._client = chromadb.PersistentClient(
+                path=str(self.data_dir / "chroma"), settings=chromadb.Settings(anonymized_telemetry=False)
+            )
+            self._collection = self._client.get_or_create_collection(
+                COLLECTION,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"embedding_backend": self.backend},
+            )
+        return self._collection
+
+    def require(self) -> None:
+        if not self.exists():
+            raise IndexNotBuilt(
+                f"No index in {self.data_dir} yet. Build it with `legal-assistant ingest` "
+                "(or `Assistant().ingest()`)."
+            )
+
+    # ---------------------------------------------------------------- ingest
+    def ingest(self, corpus_dir: Path, max_chars: int = 1400, progress: ProgressFactory | None = _tqdm_progress) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        loaded = load_corpus(Path(corpus_dir))
+        files: dict[str, Any] = self.manifest.setdefault("files", {})
+        failed_names = set()
+        for problem in loaded.problems:
+            report.skipped.append((problem.path, problem.reason))
+            failed_names.add(problem.path)
+
+        wanted: dict[str, Chunk] = {}
+        new_files: dict[str, Any] = {}
+        for doc in loaded.docs:
+            name = doc.info.source_file
+            digest = _file_hash(doc.text, max_chars)
+            previous = files.get(name)
+            if previous and previous["sha256"] == digest and all(c in self.chunks for c in previous["chunk_ids"]):
+                report.unchanged.append(name)
+                new_files[name] = previous
+                for cid in previous["chunk_ids"]:
+                    wanted[cid] = self.chunks[cid]
+                continue
+            chunks = split_document(doc, max_chars=max_chars)
+            (report.updated if previous else report.added).append(name)
+            new_files[name] = {"sha256": digest, "doc_id": doc.doc_id, "language": doc.language,
+                               "chunk_ids": [c.id for c in chunks]}
+            for chunk in chunks:
+                wanted[chunk.id] = chunk
+        # A file that is still there but cannot be read now keeps its previous chunks: nothing is lost.
+        for name, previous in files.items():
+            if name in new_files:
+                continue
+            if Path(name).name in {Path(p).name for p in failed_names} and all(c in self.chunks for c in previous["chunk_ids"]):
+                new_files[name] = previous
+                for cid in previous["chunk_ids"]:
+                    wanted.setdefault(cid, self.chunks[cid])
+            else:
+                report.removed.append(name)
+
+        stale = [cid for cid in self.chunks if cid not in wanted]
+        if stale:
+            self.collection.delete(ids=stale)
+        report.chunks_deleted = len(stale)
+        report.chunks_embedded = self._embed_missing(list(wanted.values()), progress)
+
+        changed = bool(report.added or report.updated or report.removed or stale or report.chunks_embedded)
+        self.chunks = wanted
+        self.order = list(wanted)
+        self.manifest = {"version": MANIFEST_VERSION, "embedding_backend": self.backend, "files": new_files}
+        if changed or not (self.data_dir / "chunks.jsonl").exists():
+            self._save()
+        if changed or not (self.data_dir / "bm25").exists():
+            self._build_bm25()
+        report.chunks_total = len(self.chunks)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _embed_missing(self, chunks: list[Chunk], progress: ProgressFactory | None) -> int:
+        if not chunks:
+            return 0
+        present: set[str] = set()
+        ids = [c.id for c in chunks]
+        for i in range(0, len(ids), 500):
+            present.update(self.collection.get(ids=ids[i:i + 500], include=[])["ids"])
+        missing = [c for c in chunks if c.id not in present]
+        if not missing:
+            return 0
+        bar = progress(len(missing), "Embedding chunks") if progress else _NoProgress()
+        try:
+            for i in range(0, len(missing), EMBED_BATCH):
+                batch = missing[i:i + EMBED_BATCH]
+                vectors = self.embeddings.embed_documents([c.search_text() for c in batch])
+                self.collection.upsert(
+                    ids=[c.id for c in batch],
+                    embeddings=vectors,
+                    metadatas=[_chroma_metadata(c) for c in batch],
+                )
+                bar.update(len(batch))
+        finally:
+            bar.close()
+        return len(missing)
+
+    # ---------------------------------------------------------------- BM25
+    def _build_bm25(self) -> None:
+        import bm25s
+
+        target = self.data_dir / "bm25"
+        if target.exists():
+            shutil.rmtree(target)
+        if not self.order:
+            self._bm25 = None
+            return
+        retriever = bm25s.BM25()
+        retriever.index([tokenize(self.chunks[cid].search_text()) or ["∅"] for cid in self.order], show_progress=False)
+        retriever.save(str(target), show_progress=False)
+        (target / "ids.json").write_text(json.dumps(self.order), encoding="utf-8")
+        self._bm25 = retriever
+
+    @property
+    def bm25(self):
+        if self._bm25 is None:
+            import bm25s
+
+            target = self.data_dir / "bm25"
+            ids_path = target / "ids.json"
+            if ids_path.exists() and json.loads(ids_path.read_text(encoding="utf-8")) == self.order:
+                self._bm25 = bm25s.BM25.load(str(target), show_progress=False, verbosity=0)
+            else:
+                self._build_bm25()
+        return self._bm25
+
+    def bm25_scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk, aligned with ``self.order``."""
+        retriever = self.bm25
+        if retriever is None:
+            return np.zeros(0)
+        vocab = retriever.vocab_dict
+        tokens = [t for t in tokenize(query) if t in vocab]
+        if not tokens:
+            return np.zeros(len(self.order), dtype=np.float32)
+        return retriever.get_scores(tokens)
+
+    # ---------------------------------------------------------------- dense
+    def dense_search(self, query: str, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the n nearest chunks."""
+        count = len(self.chunks)
+        if not count:
+            return []
+        vector = self.embeddings.embed_query(query)
+        result = self.collection.query(query_embeddings=[vector], n_results=min(n, count), where=where or None,
+                                       include=["distances"])
+        return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0]) if cid in self.chunks]
+
+    def by_article(self, article: str, doc_ids: Iterable[str] | None = None) -> list[Chunk]:
+        wanted = set(doc_ids) if doc_ids else None
+        return [c for c in self.chunks.values()
+                if c.article == article and (wanted is None or c.doc_id in wanted)]
+
+    def documents(self) -> list[DocInfo]:
+        seen: dict[tuple[str, str], DocInfo] = {}
+        for chunk in self.chunks.values():
+            seen.setdefault((chunk.doc_id, chunk.language), chunk.info)
+        return sorted(seen.values(), key=lambda d: (d.jurisdiction, d.doc_id, d.language))
+
+    def reset(self) -> None:
+        """Delete everything under the data folder (used by `ingest --rebuild`)."""
+        self._collection = None
+        self._client = None
+        self._bm25 = None
+        for name in ("chroma", "bm25", "chunks.jsonl", "manifest.json"):
+            path = self.data_dir / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+        self.chunks, self.order = {}, []
+        self.manifest = {"version": MANIFEST_VERSION, "embedding_backend": self.backend, "files": {}}
+
+
+def _chroma_metadata(chunk: Chunk) -> dict[str, Any]:
+    return {
+        "doc_id": chunk.doc_id,
+        "language": chunk.language,
+        "article": chunk.article or "",
+        "role": chunk.role,
+    }

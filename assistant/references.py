@@ -1,0 +1,73 @@
+"""Find provision references written in a question: "Article 492", "Art. 7 of the Directive",
+"ст. 492", "статья 21", "第十五条", "21-бап". Pure functions."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .chunking import chinese_numeral
+from .text import tokenize
+from .types import DocInfo
+
+_NUM = r"(\d+(?:-\d+)?)"
+_PATTERNS = (
+    re.compile(rf"\b(?:articles?|arts?\.?)\s*{_NUM}((?:\s*(?:,|and|or|&)\s*{_NUM}(?!\s*(?:days?|years?|months?)))*)", re.I),
+    re.compile(rf"(?:\bстать(?:я|и|е|ю|ей|ям|ями|ях)|\bст\.)\s*{_NUM}((?:\s*(?:,|и|или)\s*{_NUM})*)", re.I),
+    re.compile(rf"\b{_NUM}-(?:бап|бабы|бабына|бабында)"),
+)
+_CHINESE = re.compile(r"第([零〇一二三四五六七八九十百千两\d]+)条")
+_NUMBER = re.compile(_NUM)
+
+
+@dataclass(frozen=True)
+class Reference:
+    article: str
+    text: str
+
+
+def parse_references(question: str) -> list[Reference]:
+    """Every article number the question names, in order, without repeats."""
+    found: list[Reference] = []
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(question):
+            numbers = [match.group(1)]
+            if match.lastindex and match.lastindex >= 2 and match.group(2):
+                numbers += _NUMBER.findall(match.group(2))
+            found += [Reference(n, match.group(0)) for n in numbers]
+    for match in _CHINESE.finditer(question):
+        found.append(Reference(str(chinese_numeral(match.group(1))), match.group(0)))
+    unique: dict[str, Reference] = {}
+    for ref in found:
+        unique.setdefault(ref.article, ref)
+    return list(unique.values())
+
+
+def document_hints(question: str, documents: Iterable[DocInfo]) -> set[str]:
+    """doc_ids whose distinctive title words appear in the question ("Directive", "TFEU", "Code").
+
+    A title word is distinctive when at most two documents share it, so "Republic" or "Law"
+    never point anywhere."""
+    docs = list(documents)
+    words = {d.doc_id: set(tokenize(f"{d.short_title} {d.title}")) for d in docs}
+    frequency = Counter(w for ws in {doc: ws for doc, ws in words.items()}.values() for w in ws)
+    asked = set(tokenize(question))
+    return {
+        doc_id for doc_id, ws in words.items()
+        if any(frequency[w] <= 2 and len(w) > 2 and not w.isdigit() for w in ws & asked)
+    }
+
+
+_JURISDICTION_CUES = {
+    "EU": re.compile(r"\bEU\b|\bE\.U\.|European Union|\bUnion citizen|Member State|\bЕС\b|Евросоюз|Европейск|государств[ао]-член|ЕО\b|Еуропа", re.I),
+    "KZ": re.compile(r"Kazakh|Қазақстан|Казахстан|\bРК\b|\bKZ\b", re.I),
+    "RU": re.compile(r"\bRussia|Российск|\bРФ\b|Росси", re.I),
+    "CN": re.compile(r"\bChin(a|ese)\b|\bPRC\b|Китай|КНР|Қытай|中国|中华人民共和国|户口|居住证", re.I),
+}
+
+
+def jurisdiction_hints(question: str) -> set[str]:
+    """Jurisdictions the question names ("EU", "Казахстан", "PRC" ...)."""
+    return {code for code, cue in _JURISDICTION_CUES.items() if cue.search(question)}

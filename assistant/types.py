@@ -1,0 +1,179 @@
+"""The data the package passes around: SourceDoc -> Chunk -> Hit -> Citation -> Answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+ChunkRole = Literal["provision", "footnote", "table", "text"]
+AnswerStatus = Literal["answered", "not_found"]
+
+
+def _parse_date(value: Any) -> date | None:
+    if value in (None, "", "null"):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """Document-level facts every chunk of a document carries."""
+
+    doc_id: str
+    language: str
+    title: str
+    short_title: str
+    jurisdiction: str = ""
+    kind: str = ""
+    authentic: bool = True
+    in_force_from: str = ""
+    in_force_until: str = ""
+    superseded_by: str = ""
+    completeness: str = ""
+    source_file: str = ""
+
+    def in_force(self, on: date | None = None) -> bool:
+        until = _parse_date(self.in_force_until)
+        return until is None or until > (on or date.today())
+
+    def is_fragmentary(self) -> bool:
+        text = self.completeness.upper()
+        return bool(text) and not text.startswith("COMPLETE")
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """One corpus file: its text, where the body starts, and its front matter."""
+
+    info: DocInfo
+    text: str
+    body_start: int
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def doc_id(self) -> str:
+        return self.info.doc_id
+
+    @property
+    def language(self) -> str:
+        return self.info.language
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start:]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A provision-level piece of a document. ``text == source_text[start:end]``."""
+
+    id: str
+    info: DocInfo
+    text: str
+    start: int
+    end: int
+    article: str | None = None
+    paragraph: str | None = None
+    heading_path: tuple[str, ...] = ()
+    role: ChunkRole = "provision"
+
+    @property
+    def doc_id(self) -> str:
+        return self.info.doc_id
+
+    @property
+    def language(self) -> str:
+        return self.info.language
+
+    def label(self) -> str:
+        """Human citation label, e.g. 'Code on Administrative Offences (KZ), Art. 492(2)'."""
+        parts = [self.info.short_title or self.info.title or self.doc_id]
+        if self.article:
+            art = f"Art. {self.article}"
+            if self.paragraph:
+                art += f"({self.paragraph})"
+            parts.append(art)
+        elif self.heading_path:
+            parts.append(self.heading_path[-1])
+        return ", ".join(parts)
+
+    def search_text(self) -> str:
+        """What the rankers see: the heading path, then the text."""
+        return " › ".join(self.heading_path) + "\n" + self.text if self.heading_path else self.text
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its fused score and each ranker's rank (1-based; None = not ranked)."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    reference_match: bool = False
+    dense_similarity: float | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    chunk_id: str
+    doc_id: str
+    short_title: str
+    article: str | None
+    paragraph: str | None
+    quote: str
+    language: str
+    authentic: bool
+    in_force: bool
+    label: str
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    status: AnswerStatus
+    citations: list[Citation] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    query: str = ""
+    mode: str = "extractive"
+    settings_hash: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "query": self.query,
+            "status": self.status,
+            "text": self.text,
+            "citations": [c.to_dict() for c in self.citations],
+            "warnings": list(self.warnings),
+            "hits": [
+                {
+                    "chunk_id": h.chunk.id,
+                    "doc_id": h.chunk.doc_id,
+                    "language": h.chunk.language,
+                    "article": h.chunk.article,
+                    "paragraph": h.chunk.paragraph,
+                    "score": round(h.score, 6),
+                    "dense_rank": h.dense_rank,
+                    "bm25_rank": h.bm25_rank,
+                }
+                for h in self.hits
+            ],
+            "timings_ms": {k: round(v, 1) for k, v in self.timings.items()},
+            "mode": self.mode,
+            "settings_hash": self.settings_hash,
+        }
