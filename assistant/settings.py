@@ -59,7 +59,8 @@ class Settings(BaseSettings):
     mode: Literal["extractive", "llm"] = "extractive"
     # Evidence below this relevance score is too weak to answer from (calibrated on the
     # dev questions by `legal-assistant eval`; see evals/README.md).
-    min_evidence_score: float = 0.80
+    min_evidence_coverage: float = 0.42
+    min_dense_cross_lingual: float = 0.83
     max_citations: int = 3
 
     # LLM backends (used only when mode == "llm")
@@ -74,7 +75,7 @@ class Settings(BaseSettings):
         """A short hash of the settings that decide an answer (recorded with each answer)."""
         relevant = self.model_dump(
             include={"embedding", "chunk_max_chars", "k", "candidates", "rrf_k", "reference_boost",
-                     "superseded_penalty", "mode", "min_evidence_score", "max_citations",
+                     "superseded_penalty", "mode", "min_evidence_coverage", "min_dense_cross_lingual", "max_citations",
                      "llm_backend", "llm_model"}
         )
         return hashlib.sha256(repr(sorted(relevant.items())).encode()).hexdigest()[:12]

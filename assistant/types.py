@@ -148,6 +148,7 @@ class Answer:
     warnings: list[str] = field(default_factory=list)
     hits: list[Hit] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    evidence: dict[str, float] = field(default_factory=dict)
     query: str = ""
     mode: str = "extractive"
     settings_hash: str = ""
@@ -174,6 +175,7 @@ class Answer:
                 for h in self.hits
             ],
             "timings_ms": {k: round(v, 1) for k, v in self.timings.items()},
+            "evidence": dict(self.evidence),
             "mode": self.mode,
             "settings_hash": self.settings_hash,
         }

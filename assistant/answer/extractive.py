@@ -1,0 +1,142 @@
+"""The default answerer: no language model. It picks the sentences of the top hits that best answer
+the question, quotes them verbatim and marks each with [n]. Every sentence of the answer is either a
+fixed framing phrase or a quote, so nothing can be stated that a source does not say."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..chunking import article_number, paragraph_at
+from ..text import sentence_spans, tokenize
+from ..types import Chunk, Hit
+from .evidence import idf
+
+MAX_QUOTE_CHARS = 700
+SHORT_PROVISION_CHARS = 600
+NEIGHBOUR_CHARS = 450
+RANK_PRIOR = 0.35
+DENSE_WEIGHT = 5.0
+
+
+@dataclass(frozen=True)
+class Quote:
+    chunk: Chunk
+    start: int  # offsets into chunk.text
+    end: int
+    score: float
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text[self.start:self.end]
+
+    @property
+    def paragraph(self) -> str | None:
+        return paragraph_at(self.chunk.text, self.start) or self.chunk.paragraph
+
+
+def sentence_score(question_tokens: set[str], sentence: str, heading: str, df: Counter, n_docs: int) -> float:
+    """idf-weighted share of the question's words the sentence (with its article heading) contains."""
+    if not question_tokens:
+        return 0.0
+    words = set(tokenize(sentence)) | set(tokenize(heading))
+    total = sum(idf(t, df, n_docs) for t in question_tokens)
+    return sum(idf(t, df, n_docs) for t in question_tokens if t in words) / total
+
+
+def _extend_list(text: str, spans: list[tuple[int, int]], i: int) -> int:
+    """A lead-in ending with ':' brings the list items after it, up to MAX_QUOTE_CHARS."""
+    start, end = spans[i]
+    if not text[start:end].rstrip().endswith(":"):
+        return end
+    for s, e in spans[i + 1:]:
+        if e - start > MAX_QUOTE_CHARS:
+            break
+        end = e
+    return end
+
+
+def _is_heading_only(sentence: str, heading: str) -> bool:
+    stripped = sentence.strip().lstrip("#* ").rstrip("* ").strip()
+    if len(stripped) < 12 or sentence.lstrip().startswith("#"):
+        return True
+    return bool(heading) and (stripped in heading or (article_number(sentence) is not None and len(stripped) <= len(heading) + 3))
+
+
+def candidate_sentences(chunk: Chunk) -> list[tuple[int, int]]:
+    heading = chunk.heading_path[-1] if chunk.heading_path else ""
+    return [(s, e) for s, e in sentence_spans(chunk.text) if not _is_heading_only(chunk.text[s:e], heading)]
+
+
+Similarity = Callable[[str, list[str]], list[float]]
+
+
+def best_quotes(question: str, hits: list[Hit], df: Counter, n_docs: int, limit: int = 3,
+                similarity: Similarity | None = None) -> list[Quote]:
+    """The best passage of each top hit, best first, one per chunk.
+
+    A sentence scores by the question words it shares (idf-weighted), by its meaning's closeness
+    to the question when a ``similarity`` function is given, and by its hit's rank. The passage
+    is the best sentence, widened to its list when it introduces one, or the whole provision when
+    that is short."""
+    asked = set(tokenize(question))
+    pool = [(rank, hit, span) for rank, hit in enumerate(hits) for span in candidate_sentences(hit.chunk)]
+    if not pool:
+        return []
+    sims = similarity(question, [h.chunk.text[s:e] for _, h, (s, e) in pool]) if similarity else [0.0] * len(pool)
+    top_sim = max(sims)
+    best: dict[str, Quote] = {}
+    for (rank, hit, (start, end)), sim in zip(pool, sims):
+        chunk = hit.chunk
+        heading = chunk.heading_path[-1] if chunk.heading_path else ""
+        score = sentence_score(asked, chunk.text[start:end], heading, df, n_docs)
+        score += DENSE_WEIGHT * (sim - top_sim) + RANK_PRIOR / (rank + 1) + (0.2 if hit.reference_match else 0.0)
+        if chunk.id not in best or score > best[chunk.id].score:
+            best[chunk.id] = Quote(chunk, start, end, score)
+    quotes = [_widen(q) for q in best.values()]
+    quotes.sort(key=lambda q: -q.score)
+    return quotes[:limit]
+
+
+def _widen(quote: Quote) -> Quote:
+    chunk = quote.chunk
+    spans = candidate_sentences(chunk)
+    if chunk.role == "provision" and spans and spans[-1][1] - spans[0][0] <= SHORT_PROVISION_CHARS:
+        return Quote(chunk, spans[0][0], spans[-1][1], quote.score)
+    index = next((i for i, sp in enumerate(spans) if sp[0] == quote.start), None)
+    if index is None:
+        return _cap(quote)
+    end = _extend_list(chunk.text, spans, index)
+    if end == quote.end and index + 1 < len(spans) and spans[index + 1][1] - quote.start <= NEIGHBOUR_CHARS:
+        end = spans[index + 1][1]  # the next sentence often completes the thought
+    return _cap(Quote(chunk, quote.start, end, quote.score))
+
+
+def _cap(quote: Quote) -> Quote:
+    if quote.end - quote.start <= MAX_QUOTE_CHARS:
+        return quote
+    cut = quote.chunk.text.rfind(" ", quote.start, quote.start + MAX_QUOTE_CHARS)
+    return Quote(quote.chunk, quote.start, cut if cut > quote.start else quote.start + MAX_QUOTE_CHARS, quote.score)
+
+
+def counterpart_quote(quote: Quote, candidates: list[Chunk], question: str, df: Counter, n_docs: int) -> Quote | None:
+    """The same provision's text in another language version: same doc and article, the same
+    paragraph when known, the best-matching sentence otherwise."""
+    same_article = [c for c in candidates if c.doc_id == quote.chunk.doc_id and c.article == quote.chunk.article]
+    if not same_article:
+        return None
+    paragraph = quote.paragraph
+    asked = set(tokenize(question))
+    best: Quote | None = None
+    for chunk in same_article:
+        spans = candidate_sentences(chunk)
+        for i, (start, end) in enumerate(spans):
+            sentence = chunk.text[start:end]
+            heading = chunk.heading_path[-1] if chunk.heading_path else ""
+            score = sentence_score(asked, sentence, heading, df, n_docs)
+            if paragraph and paragraph_at(chunk.text, start) == paragraph and sentence.lstrip().startswith(f"{paragraph}."):
+                score += 1.0
+            if best is None or score > best.score:
+                best = Quote(chunk, start, end, score)
+    return _widen(best) if best else None

@@ -1,0 +1,164 @@
+"""The library API every front door uses: ``Assistant``.
+
+>>> from assistant import Assistant
+>>> bot = Assistant()                 # settings from LEGAL_ASSISTANT_* or the offline defaults
+>>> bot.ingest()                      # builds/updates the index from the corpus folder
+>>> answer = bot.ask("What is the fine for living without registration for more than a month?")
+>>> print(answer.text)
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from .answer import AnswerContext, answer_question, condense_question
+from .embeddings import get_embeddings
+from .errors import EmptyQuestion
+from .index import Index, IngestReport
+from .retrieval import Filters, HybridRetriever, LegalRetriever
+from .settings import Settings
+from .types import Answer, DocInfo, Hit
+
+History = Sequence[Any]  # [(user, assistant), ...] or [{"role": ..., "content": ...}, ...]
+
+
+class Assistant:
+    """Ask questions about the corpus; every answer cites and quotes the provisions it rests on."""
+
+    def __init__(self, settings: Settings | None = None, *, embeddings: Embeddings | None = None,
+                 llm: Any | None = None, **overrides: Any):
+        self.settings = settings.model_copy(update=overrides) if settings else Settings(**overrides)
+        self._embeddings = embeddings
+        self._llm = llm
+        self._index: Index | None = None
+
+    # ------------------------------------------------------------------ components
+    @property
+    def embeddings(self) -> Embeddings:
+        if self._embeddings is None:
+            self._embeddings = get_embeddings(self.settings.embedding)
+        return self._embeddings
+
+    @property
+    def index(self) -> Index:
+        if self._index is None:
+            self._index = Index(self.settings.data_dir, self.embeddings)
+        return self._index
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        s = self.settings
+        return HybridRetriever(self.index, candidates=s.candidates, rrf_k=s.rrf_k,
+                               reference_boost=s.reference_boost, superseded_penalty=s.superseded_penalty)
+
+    def as_langchain_retriever(self, k: int | None = None, **filters: str | None) -> LegalRetriever:
+        return LegalRetriever(retriever=self.retriever, k=k or self.settings.k, **filters)
+
+    @property
+    def llm(self) -> Any:
+        if self._llm is None:
+            from .llms import get_chat_model
+
+            self._llm = get_chat_model(self.settings)
+        return self._llm
+
+    # ------------------------------------------------------------------ operations
+    def ingest(self, folder: str | Path | None = None, *, rebuild: bool = False, progress: bool = True) -> IngestReport:
+        """Build or update the index from a corpus folder (default: settings.corpus_dir)."""
+        if rebuild:
+            self._index = None
+            for name in ("chroma", "bm25", "chunks.jsonl", "manifest.json"):
+                path = Path(self.settings.data_dir) / name
+                if path.is_dir():
+                    shutil.rmtree(path)
+                elif path.exists():
+                    path.unlink()
+        from .index import _tqdm_progress
+
+        return self.index.ingest(Path(folder or self.settings.corpus_dir), max_chars=self.settings.chunk_max_chars,
+                                 progress=_tqdm_progress if progress else None)
+
+    def has_index(self) -> bool:
+        return self.index.exists()
+
+    def retrieve(self, query: str, k: int | None = None, *, jurisdiction: str | None = None,
+                 language: str | None = None, doc_id: str | None = None) -> list[Hit]:
+        query = _clean(query)
+        return self.retriever.retrieve(query, k=k or self.settings.k,
+                                       filters=Filters(jurisdiction, doc_id, language))
+
+    def ask(self, question: str, *, k: int | None = None, mode: str | None = None,
+            jurisdiction: str | None = None, language: str | None = None, doc_id: str | None = None,
+            query: str | None = None) -> Answer:
+        """Answer one question. ``query`` overrides what is searched (used for follow-ups)."""
+        question = _clean(question)
+        started = time.perf_counter()
+        search_query = query or question
+        hits = self.retrieve(search_query, k=max(k or self.settings.k, 8), jurisdiction=jurisdiction,
+                             language=language, doc_id=doc_id)
+        retrieved = time.perf_counter()
+        mode = mode or self.settings.mode
+        context = AnswerContext(index=self.index, settings=self.settings, llm_factory=lambda: self.llm)
+        answer = answer_question(question, hits, context, mode=mode, query=search_query)
+        answer.hits = answer.hits[: k or self.settings.k] if answer.hits else hits[: k or self.settings.k]
+        answer.timings.update({"retrieve_ms": (retrieved - started) * 1000,
+                               "answer_ms": (time.perf_counter() - retrieved) * 1000,
+                               "total_ms": (time.perf_counter() - started) * 1000})
+        answer.settings_hash = self.settings.fingerprint()
+        return answer
+
+    def chat(self, message: str, history: History | None = None, **options: Any) -> Answer:
+        """Answer a message in a conversation; follow-ups are rewritten into a standalone query
+        (reported as ``answer.query``)."""
+        message = _clean(message)
+        previous = _user_turns(history or [])
+        llm = self.llm if (options.get("mode") or self.settings.mode) == "llm" else None
+        query = condense_question(message, previous, llm=llm)
+        return self.ask(message, query=query, **options)
+
+    def documents(self) -> list[DocInfo]:
+        return self.index.documents()
+
+    def coverage(self) -> list[dict[str, Any]]:
+        """One row per document and language: what the corpus holds and what it lacks."""
+        rows = []
+        for info in self.documents():
+            articles = sorted({c.article for c in self.index.chunks.values()
+                               if c.doc_id == info.doc_id and c.language == info.language and c.article
+                               and c.article != "preamble"}, key=_article_key)
+            rows.append({
+                "doc_id": info.doc_id, "title": info.title, "short_title": info.short_title,
+                "language": info.language, "jurisdiction": info.jurisdiction, "kind": info.kind,
+                "authentic": info.authentic, "in_force": info.in_force(),
+                "in_force_until": info.in_force_until, "superseded_by": info.superseded_by,
+                "completeness": info.completeness, "articles": articles,
+            })
+        return rows
+
+
+def _article_key(article: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else 0 for p in article.split("-"))
+
+
+def _clean(text: str | None) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise EmptyQuestion("The question is empty: type a question about internal-migration law.")
+    return text[:4000]
+
+
+def _user_turns(history: History) -> list[str]:
+    turns = []
+    for item in history:
+        if isinstance(item, dict):
+            if item.get("role") == "user" and isinstance(item.get("content"), str):
+                turns.append(item["content"])
+        elif isinstance(item, (list, tuple)) and item and isinstance(item[0], str):
+            turns.append(item[0])
+    return turns
