@@ -141,6 +141,26 @@ class Assistant:
             })
         return rows
 
+    # ------------------------------------------------------------------ for front doors
+    def article_text(self, chunk_id: str) -> str:
+        """The whole article a chunk belongs to (its chunks in document order), to show a quote in
+        context; the chunk's own text when it has no article; '' for an unknown id."""
+        chunk = self.index.chunks.get(chunk_id)
+        if chunk is None:
+            return ""
+        if not chunk.article:
+            return chunk.text
+        parts = sorted((c for c in self.index.chunks.values() if c.doc_id == chunk.doc_id
+                        and c.language == chunk.language and c.article == chunk.article), key=lambda c: c.start)
+        text, end = "", None
+        for part in parts:
+            if end is None or part.start >= end:
+                text += ("\n" if end is not None else "") + part.text
+            elif part.end > end:  # overlapping chunks: add only what is new
+                text += part.text[end - part.start:]
+            end = max(end or 0, part.end)
+        return text
+
 
 def _article_key(article: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in article.split("-"))
