@@ -1,15 +1,74 @@
-"""CLI commands `eval` and `bench` (registered by assistant.cli)."""
+"""CLI commands ``legal-assistant eval`` and ``legal-assistant bench`` (registered by assistant.cli)."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import click
 
+from ..errors import AssistantError
+from .questions import QuestionsFileError
+
+
+def _scales(value: str) -> list[int]:
+    try:
+        scales = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        raise click.BadParameter("a comma-separated list of whole numbers, e.g. 10,100") from None
+    if any(s < 1 for s in scales):
+        raise click.BadParameter("scales must be 1 or more")
+    return scales
+
 
 @click.command("eval")
-def eval_command() -> None:
-    """Evaluate on a questions file (not implemented yet)."""
-    raise click.ClickException("not implemented yet")
+@click.option("--questions", "questions", required=True, type=click.Path(dir_okay=False),
+              help="Questions file, JSON Lines in the format of dev.jsonl.")
+@click.option("--k", default=5, show_default=True, type=click.IntRange(1, 50), help="Hits per question.")
+@click.option("--mode", default="extractive", show_default=True, type=click.Choice(["extractive", "llm"]))
+@click.option("--compare", is_flag=True, help="Also run the baselines (textbook recipe, BM25, dense) on the same questions.")
+@click.option("--output", required=True, type=click.Path(file_okay=False), help="Folder for results.json, report.md, plots.")
+@click.option("--cache", type=click.Path(file_okay=False), default=None,
+              help="Where the textbook baseline keeps its Chroma store (default: OUTPUT/.cache).")
+def eval_command(questions: str, k: int, mode: str, compare: bool, output: str, cache: str | None) -> None:
+    """Evaluate retrieval, answers, citations and refusals on a questions file."""
+    from .runner import run_evaluation
+
+    try:
+        results = run_evaluation(questions, output, k=k, mode=mode, compare=compare, cache_dir=cache)
+    except (QuestionsFileError, AssistantError) as exc:
+        raise click.ClickException(str(exc)) from None
+    r, a, f = results["retrieval"], results["answer"], results["refusal"]
+    click.echo(f"{results['n_questions']} questions: hit@5 {_pct(r['hit@5'])}, MRR {_num(r['mrr'])}, "
+               f"answer accuracy {_pct(a['accuracy'])}, citation precision {_pct(a['citation_precision'])}, "
+               f"citation validity {_pct(a['citation_validity'])}, refusal accuracy {_pct(f['accuracy'])}")
+    click.echo(f"Report: {Path(output) / 'report.md'}")
 
 
 @click.command("bench")
-def bench_command() -> None:
-    """Run the benchmarks (not implemented yet)."""
-    raise click.ClickException("not implemented yet")
+@click.option("--output", default="bench-output", show_default=True, type=click.Path(file_okay=False))
+@click.option("--scales", default="10,100", show_default=True, help="Synthetic corpus sizes, as multiples of the corpus.")
+@click.option("--questions", type=click.Path(dir_okay=False), default=None,
+              help="Questions for the latency figures (default: evals/questions.jsonl).")
+@click.option("--scaling-embedder", default="hashing", show_default=True, type=click.Choice(["hashing", "e5"]),
+              help="Embedder for the scaling rows; 'hashing' is a fast non-model stand-in (see evals/README.md).")
+@click.option("--work-dir", type=click.Path(file_okay=False), default=None,
+              help="Keep the synthetic corpora and indexes here instead of a temporary folder.")
+def bench_command(output: str, scales: str, questions: str | None, scaling_embedder: str, work_dir: str | None) -> None:
+    """Benchmark cold start, ingest, re-ingest, latency, memory and scaling."""
+    from .bench import run_benchmarks
+    from .bench_report import render
+
+    try:
+        results = run_benchmarks(output, scales=_scales(scales), questions_path=questions,
+                                 scaling_embedder=scaling_embedder, work_dir=work_dir)
+    except (QuestionsFileError, AssistantError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(render(results))
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:.1f}%"
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
