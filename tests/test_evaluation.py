@@ -260,3 +260,16 @@ def test_hashing_embedder_is_deterministic_normalised_and_word_sensitive():
 def test_bench_scales_option_rejects_garbage():
     result = CliRunner().invoke(cli, ["bench", "--scales", "ten"])
     assert result.exit_code != 0 and "comma-separated" in result.output
+
+
+def test_benchmark_writes_figures_for_every_scale(tmp_path, small_corpus):
+    from assistant.evaluation import run_benchmarks
+
+    results = run_benchmarks(tmp_path / "bench", scales=(3,), questions_path=write_questions(tmp_path / "q.jsonl"),
+                             corpus_dir=small_corpus, embedding="hashing", progress=False)
+    assert results["real"]["reingest_embedded"] == 0 and results["real"]["chunks"] > 0
+    assert results["real"]["cold_start"]["status"] in {"answered", "not_found"}
+    assert [row["scale"] for row in results["scaling"]] == [1, 3]
+    assert results["scaling"][1]["chunks"] == 3 * results["scaling"][0]["chunks"]
+    bench_md = (tmp_path / "bench" / "bench.md").read_text(encoding="utf-8")
+    assert "hashing embedder, not the e5 model" in bench_md and "| 3x |" in bench_md

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .report import fmt, table
+from .report import table
 
 
 def _mb(n: int) -> str:
@@ -23,7 +23,7 @@ def render(results: dict[str, Any]) -> str:
         "(after one untimed warm-up question).",
         f"## Real corpus, embedder `{real['embedding']}`",
         table(["measure", "value"], [
-            ["ingest from scratch", f"{real['ingest_scratch_s']} s ({fmt(real['chunks_per_s'])} chunks/s)"],
+            ["ingest from scratch", f"{real['ingest_scratch_s']} s ({real['chunks_per_s']} chunks embedded per s)"],
             ["re-ingest, nothing changed", f"{real['reingest_unchanged_s']} s ({real['reingest_embedded']} chunks embedded)"],
             ["index size on disk", _mb(real["index_bytes"])],
             ["cold start to first answer (fresh process, wall)", f"{cold['wall_s']} s"],
@@ -40,8 +40,9 @@ def render(results: dict[str, Any]) -> str:
         parts += [
             f"## Scaling (synthetic copies of the corpus), embedder `{results.get('scaling_embedder', '?')}`",
             "The scaling rows use a deterministic hashing embedder, not the e5 model: they measure how "
-            "chunking, Chroma, BM25 and the ingest bookkeeping grow with the corpus. With e5 on this "
-            f"machine, embedding alone would take about chunks / {fmt(real['chunks_per_s'])} seconds.",
+            "chunking, Chroma, BM25 and the ingest bookkeeping grow with the corpus. With the "
+            f"`{real['embedding']}` embedder of the first table, embedding alone would add about chunks / "
+            f"{real['chunks_per_s']} seconds to each ingest.",
             table(["scale", "files", "chunks", "corpus", "ingest from scratch", "re-ingest unchanged", "index on disk",
                    "retrieve p50 / p95 ms", "answer p50 / p95 ms", "first question s", "peak RSS MB"],
                   [[f"{r['scale']}x", str(r["files"]), str(r["chunks"]), _mb(r["corpus_bytes"]),
