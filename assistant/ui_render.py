@@ -111,10 +111,14 @@ def highlight(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+_HEADING_MARK = re.compile(r"^#{1,6}\s+")
+
+
 def tidy(text: str) -> str:
     """Display form of source text: no indentation (statutes use spaces, no-break and full-width
-    spaces for it) and no blank lines."""
-    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+    spaces for it), no Markdown heading marks, no blank lines."""
+    lines = (_HEADING_MARK.sub("", line.strip()) for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def quote_in_article(article: str, quote: str) -> str:
@@ -158,7 +162,7 @@ def source_card(citation: Citation, article: str, doc: Mapping[str, Any] | None)
     """One quoted provision: document, article, language, in force or superseded, quote in context."""
     doc = doc or {}
     e = html.escape
-    title = doc.get("title") or citation.short_title or citation.doc_id
+    title = _short(str(doc.get("title") or citation.short_title or citation.doc_id), 160)
     where = []
     if citation.article:
         where.append(f"Article {e(citation.article)}")
@@ -175,7 +179,7 @@ def source_card(citation: Citation, article: str, doc: Mapping[str, Any] | None)
     return (
         f'<div class="source-card{"" if citation.in_force else " is-superseded"}" data-n="{citation.n}">'
         f'<div class="source-label"><span class="source-n">[{citation.n}]</span> {e(citation.label)}</div>'
-        f'<div class="source-doc">{e(str(title))} <span class="muted">({e(citation.doc_id)})</span></div>'
+        f'<div class="source-doc">{e(title)} <span class="muted">({e(citation.doc_id)})</span></div>'
         f'<div class="source-meta">{", ".join(where) or "no article number"} · '
         f'{e(language_name(citation.language))} · {version} {force}</div>'
         f"{note}{quote_in_article(article, citation.quote)}</div>"

@@ -94,6 +94,7 @@ def test_quote_not_found_in_article_is_still_shown():
 
 def test_tidy_drops_indentation_and_blank_lines():
     assert tidy("  1. a\n\n\u3000\u30002. b\n\u00a0 \n3. c ") == "1. a\n2. b\n3. c"
+    assert tidy("## Article 6 — Right\n### Article 7\n#hashtag") == "Article 6 — Right\nArticle 7\n#hashtag"
 
 
 # ------------------------------------------------------------------------------ chat and panels
