@@ -210,25 +210,26 @@ def _clip(text: str, width: int) -> str:
 
 def corpus_table(rows: list[dict[str, Any]], width: int | None = None) -> str:
     """One line per document and language version; title and completeness share what the fixed
-    columns leave of ``width`` (no shortening when ``width`` is 0)."""
+    columns leave of ``width``. ``width`` 0: nothing shortened, full titles instead of short ones."""
     header = {"doc_id": "ID", "language": "LANG", "version": "VERSION", "status": "STATUS", "title": "TITLE",
               "completeness": "COMPLETENESS"}
-    table = [header, *(_row(r) for r in rows)]
+    table = [header, *(_row(r, full_title=width == 0) for r in rows)]
     widths = {key: max(_cells(row[key]) for row in table) for key in header}
     if width is None:
         width = max(shutil.get_terminal_size((120, 24)).columns, 100)
     if width:
         free = width - sum(widths[k] + 2 for k in ("doc_id", "language", "version", "status"))
-        widths["title"] = min(widths["title"], max(20, free * 2 // 5))
+        widths["title"] = min(widths["title"], max(20, free // 2))
         widths["completeness"] = max(20, free - widths["title"] - 2)
     lines = ["  ".join(_clip(row[key], w) for key, w in widths.items()).rstrip() for row in table]
     return "\n".join(lines)
 
 
-def _row(r: dict[str, Any]) -> dict[str, str]:
+def _row(r: dict[str, Any], full_title: bool = False) -> dict[str, str]:
     status = "in force" if r["in_force"] else f"superseded {r.get('in_force_until') or ''}".strip()
+    title = r.get("title") if full_title else (r.get("short_title") or r.get("title"))
     return {"doc_id": r["doc_id"], "language": r["language"], "version": "authentic" if r["authentic"] else "translation",
-            "status": status, "title": " ".join(str(r.get("title") or "").split()),
+            "status": status, "title": " ".join(str(title or "").split()),
             "completeness": " ".join(str(r.get("completeness") or "not stated").split())}
 
 
@@ -247,8 +248,8 @@ def corpus(as_json: bool, wide: bool) -> None:
     click.echo(corpus_table(rows, width=0 if wide else None))
     fragments = sum(1 for r in rows if not str(r.get("completeness") or "").upper().startswith("COMPLETE"))
     click.echo(textwrap.fill(
-        f"{len({r['doc_id'] for r in rows})} documents, {len(rows)} language versions; {fragments} hold only part "
-        "of the document (see COMPLETENESS, or --wide for the full notes).", width=100))
+        f"{len({r['doc_id'] for r in rows})} documents, {len(rows)} language versions; {fragments} versions are not "
+        "marked complete (see COMPLETENESS; --wide shows full titles and notes).", width=100))
 
 
 def _register_evaluation_commands() -> None:
