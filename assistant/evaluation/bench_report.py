@@ -19,8 +19,9 @@ def render(results: dict[str, Any]) -> str:
     parts = [
         "# Benchmarks",
         f"Machine: {m['cpus']} CPUs, Python {m['python']}, {m['platform']}. Corpus: {_mb(results['corpus']['bytes'])}, "
-        f"{real['files']} files, {real['chunks']} chunks. Latency over {results['questions']} questions "
-        "(after one untimed warm-up question).",
+        f"{real['files']} files, {real['chunks']} chunks. Retrieve latency: wall time of `Assistant.retrieve` over "
+        f"{results['questions']} questions; answer latency: `Answer.timings['answer_ms']` (after one untimed warm-up "
+        "question). Figures from a shared 2-core machine: other processes' load shows in them.",
         f"## Real corpus, embedder `{real['embedding']}`",
         table(["measure", "value"], [
             ["ingest from scratch", f"{real['ingest_scratch_s']} s ({real['chunks_per_s']} chunks embedded per s)"],
@@ -30,7 +31,7 @@ def render(results: dict[str, Any]) -> str:
             ["  of which: imports / Assistant() + index load / first answer",
              f"{cold['import_s']} s / {cold['index_load_s']} s / {cold['first_answer_s']} s"],
             ["retrieve latency p50 / p95", f"{lat['retrieve_p50']} / {lat['retrieve_p95']} ms"],
-            ["answer latency p50 / p95", f"{lat['answer_p50']} / {lat['answer_p95']} ms"],
+            ["answer latency p50 / p95", f"{lat['answer_p50']} / {lat['answer_p95']} ms ({lat['n_answer']} questions)"],
             ["peak memory, fresh process to first answer", f"{cold['peak_rss_mb']} MB"],
             ["peak memory, benchmark process after the real-corpus runs", f"{results['peak_rss_mb_after_real']} MB"],
         ]),
@@ -42,7 +43,8 @@ def render(results: dict[str, Any]) -> str:
             "The scaling rows use a deterministic hashing embedder, not the e5 model: they measure how "
             "chunking, Chroma, BM25 and the ingest bookkeeping grow with the corpus. With the "
             f"`{real['embedding']}` embedder of the first table, embedding alone would add about chunks / "
-            f"{real['chunks_per_s']} seconds to each ingest.",
+            f"{real['chunks_per_s']} seconds to each ingest. Answer latency in these rows is over "
+            f"{rows[-1]['latency_ms']['n_answer']} questions spread over the file; 'first question' is the untimed warm-up.",
             table(["scale", "files", "chunks", "corpus", "ingest from scratch", "re-ingest unchanged", "index on disk",
                    "retrieve p50 / p95 ms", "answer p50 / p95 ms", "first question s", "peak RSS MB"],
                   [[f"{r['scale']}x", str(r["files"]), str(r["chunks"]), _mb(r["corpus_bytes"]),

@@ -51,16 +51,20 @@ def eval_command(questions: str, k: int, mode: str, compare: bool, output: str, 
               help="Questions for the latency figures (default: evals/questions.jsonl).")
 @click.option("--scaling-embedder", default="hashing", show_default=True, type=click.Choice(["hashing", "e5"]),
               help="Embedder for the scaling rows; 'hashing' is a fast non-model stand-in (see evals/README.md).")
+@click.option("--scaling-answer-questions", default=10, show_default=True, type=click.IntRange(1),
+              help="Questions answered per scaling row (retrieval latency always uses all of them).")
 @click.option("--work-dir", type=click.Path(file_okay=False), default=None,
               help="Keep the synthetic corpora and indexes here instead of a temporary folder.")
-def bench_command(output: str, scales: str, questions: str | None, scaling_embedder: str, work_dir: str | None) -> None:
+def bench_command(output: str, scales: str, questions: str | None, scaling_embedder: str,
+                  scaling_answer_questions: int, work_dir: str | None) -> None:
     """Benchmark cold start, ingest, re-ingest, latency, memory and scaling."""
     from .bench import run_benchmarks
     from .bench_report import render
 
     try:
         results = run_benchmarks(output, scales=_scales(scales), questions_path=questions,
-                                 scaling_embedder=scaling_embedder, work_dir=work_dir)
+                                 scaling_embedder=scaling_embedder, work_dir=work_dir,
+                                 scaling_answer_questions=scaling_answer_questions)
     except (QuestionsFileError, AssistantError, FileNotFoundError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(render(results))

@@ -24,6 +24,10 @@ def fmt(value: Any, percent: bool = False) -> str:
     return str(value)
 
 
+def ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0f}" if value >= 100 else f"{value:.1f}"
+
+
 def table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -47,7 +51,7 @@ def comparison_section(comparison: dict[str, Any]) -> str:
         block = comparison[name]
         lat = block["latency_ms"]
         rows.append(summary_rows(SYSTEM_NAMES[name], block)
-                    + [f"{fmt(lat['retrieve_p50'])} / {fmt(lat['retrieve_p95'])}"])
+                    + [f"{ms(lat['retrieve_p50'])} / {ms(lat['retrieve_p95'])}"])
     note = ("Same questions, same k, same answerer (`assistant.answer.answer_question`, given the top "
             "max(k, 8) hits of each retriever): the differences are retrieval. The textbook recipe was "
             f"{comparison['textbook'].get('chunks', '?')} chunks in its own Chroma collection. "
@@ -77,12 +81,14 @@ def failures_section(per_question: list[dict[str, Any]]) -> str:
             elif not c["correct"]:
                 missing = [" / ".join(g) for g in r["missing_must_include"]]
                 problems.append("answer lacks: " + "; ".join(missing) if missing else "incorrect")
-            if r["status"] == "answered" and not c["citations_precise"]:
-                problems.append("a citation is off-source")
+            off = sum(1 for cit in r["citations"] if not cit["precise"])
+            if r["status"] == "answered" and off:
+                problems.append(f"{off} of {len(r['citations'])} citations off-source")
         elif not c["refusal_correct"]:
             problems.append("answered an unanswerable question")
         if not c["citations_valid"]:
-            problems.append("cites a chunk that is not among its hits")
+            problems.append("cites a chunk that is not among its hits: "
+                            + ", ".join(cit["label"] for cit in r["citations"] if not cit["in_hits"]))
         if r["unsupported_numbers"]:
             problems.append("numbers not in its quotes: " + ", ".join(f"{v:g}" for v in r["unsupported_numbers"]))
         if problems:
@@ -156,8 +162,8 @@ def render(results: dict[str, Any], comparison: dict[str, Any] | None, config: d
         f"Unsupported-number rate: {fmt(a['unsupported_number_rate'], True)} of answered questions state a number "
         f"absent from their quotes and citation labels. Answer accuracy counts the warnings shown with the "
         f"answer; on the answer text alone {len(ok_text_only)}/{n_answerable} answerable questions pass.",
-        f"Latency (ms): retrieve p50 {fmt(lat['retrieve_p50'])}, p95 {fmt(lat['retrieve_p95'])}; "
-        f"answer p50 {fmt(lat['answer_p50'])}, p95 {fmt(lat['answer_p95'])}.",
+        f"Latency (ms): retrieve p50 {ms(lat['retrieve_p50'])}, p95 {ms(lat['retrieve_p95'])}; "
+        f"answer p50 {ms(lat['answer_p50'])}, p95 {ms(lat['answer_p95'])}.",
     ]
     if comparison:
         parts.append(comparison_section(comparison))
