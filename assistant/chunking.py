@@ -22,6 +22,9 @@ from dataclasses import dataclass
 
 from .types import Chunk, ChunkRole, SourceDoc
 
+# Bump when the rules below change, so that ingest re-chunks every file.
+CHUNKER_VERSION = 3
+
 # Kinds of document whose "Article N" lines are prose, not provisions (papers, guidance).
 _NON_LEGAL_KINDS = {"article", "paper", "guidance", "document", "commentary"}
 
@@ -221,11 +224,20 @@ def _attach_to_articles(text: str, blocks: list[_Block]) -> list[_Block]:
 
 
 def _split_points(text: str, base: int, pattern: re.Pattern[str]) -> list[int]:
-    """Offsets (absolute) of lines in text matching pattern, excluding the first line."""
+    """Offsets (absolute) of lines in text matching pattern, except the first line and the items of
+    a list that follows a lead-in ending with ':' (a list stays with its lead-in where it fits)."""
     points = []
-    for line in _lines(text, 0)[1:]:
-        if pattern.match(line.text):
+    in_list = False
+    for i, line in enumerate(_lines(text, 0)):
+        if not line.text.strip():
+            continue
+        starts_piece = bool(pattern.match(line.text))
+        if i and starts_piece and not in_list:
             points.append(base + line.start)
+        if line.text.rstrip().endswith(":"):
+            in_list = True
+        elif not starts_piece:
+            in_list = False
     return points
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from .chunking import split_document
+from .chunking import CHUNKER_VERSION, split_document
 from .corpus import load_corpus
 from .embeddings import backend_name
 from .errors import EmbeddingBackendMismatch, IndexNotBuilt
@@ -80,7 +80,7 @@ def chunk_from_record(record: dict[str, Any]) -> Chunk:
 
 
 def _file_hash(text: str, max_chars: int) -> str:
-    return hashlib.sha256(f"{max_chars}\n{text}".encode()).hexdigest()
+    return hashlib.sha256(f"{CHUNKER_VERSION}\n{max_chars}\n{text}".encode()).hexdigest()
 
 
 ProgressFactory = Callable[[int, str], Any]

@@ -69,7 +69,18 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;。；])[\"»”)]*\s+(?=[\"«“(]?[\w\d])|\n\s*\n|\n(?=\s*(?:\d+(?:-\d+)?[.)]\s|[-•—–]\s))")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?;])[\"»”)]*\s+(?=[\"«“(]?[\w\d])"  # Latin/Cyrillic sentence end
+    r"|(?<=[。；！？])\s*"  # Chinese sentence end, no space needed
+    r"|\n\s*\n"  # blank line
+    r"|\n(?=\s*(?:\d+(?:-\d+)?[.)]\s|[-•—–]\s))"  # numbered paragraph, item or bullet
+)
+
+
+_NOT_AN_END = re.compile(
+    r"(?:^|[\s(])(?:\d+(?:-\d+)?|[A-Za-z]|Art|Arts|No|Nos|para|paras|p|pp|e\.g|i\.e|etc|cf|vs|St|"
+    r"ст|п|пп|ч|см|т\.е|т\.д|г|гг|РК|РФ)\.$"
+)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -79,13 +90,17 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
-    out = []
+    out: list[tuple[int, int]] = []
     for s, e in spans:
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
-        if e > s:
+        if e <= s:
+            continue
+        if out and _NOT_AN_END.search(text[out[-1][0]:out[-1][1]]):
+            out[-1] = (out[-1][0], e)  # "1." or "Art." is not the end of a sentence
+        else:
             out.append((s, e))
     return out
 

@@ -4,6 +4,7 @@ fixed framing phrase or a quote, so nothing can be stated that a source does not
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,29 +75,51 @@ Similarity = Callable[[str, list[str]], list[float]]
 
 def best_quotes(question: str, hits: list[Hit], df: Counter, n_docs: int, limit: int = 3,
                 similarity: Similarity | None = None) -> list[Quote]:
-    """The best passage of each top hit, best first, one per chunk.
+    """The passages that best answer the question, best first.
 
-    A sentence scores by the question words it shares (idf-weighted), by its meaning's closeness
-    to the question when a ``similarity`` function is given, and by its hit's rank. The passage
-    is the best sentence, widened to its list when it introduces one, or the whole provision when
-    that is short."""
+    A sentence scores by the question words it shares (idf-weighted), by its meaning's closeness to
+    the question when a ``similarity`` function is given, and by its hit's rank. Passages are picked
+    greedily: after the first, words already quoted count half, so the next passage adds what the
+    first lacks (a question with two parts gets both). Each pick is widened to its list when it
+    introduces one, to the sentence before when it opens with "This"/"Это", or to the whole
+    provision when that is short."""
     asked = set(tokenize(question))
+    weight = {t: idf(t, df, n_docs) for t in asked}
+    total = sum(weight.values()) or 1.0
     pool = [(rank, hit, span) for rank, hit in enumerate(hits) for span in candidate_sentences(hit.chunk)]
     if not pool:
         return []
     sims = similarity(question, [h.chunk.text[s:e] for _, h, (s, e) in pool]) if similarity else [0.0] * len(pool)
     top_sim = max(sims)
-    best: dict[str, Quote] = {}
+    scored = []
     for (rank, hit, (start, end)), sim in zip(pool, sims):
         chunk = hit.chunk
         heading = chunk.heading_path[-1] if chunk.heading_path else ""
-        score = sentence_score(asked, chunk.text[start:end], heading, df, n_docs)
-        score += DENSE_WEIGHT * (sim - top_sim) + RANK_PRIOR / (rank + 1) + (0.2 if hit.reference_match else 0.0)
-        if chunk.id not in best or score > best[chunk.id].score:
-            best[chunk.id] = Quote(chunk, start, end, score)
-    quotes = [_widen(q) for q in best.values()]
-    quotes.sort(key=lambda q: -q.score)
-    return quotes[:limit]
+        words = (set(tokenize(chunk.text[start:end])) | set(tokenize(heading))) & asked
+        base = DENSE_WEIGHT * (sim - top_sim) + RANK_PRIOR / (rank + 1) + (0.2 if hit.reference_match else 0.0)
+        scored.append((base, words, Quote(chunk, start, end, 0.0)))
+    chosen: list[Quote] = []
+    covered: set[str] = set()
+    while scored and len(chosen) < limit:
+        def gain(item):
+            base, words, _ = item
+            return base + (sum(weight[w] for w in words - covered) + 0.5 * sum(weight[w] for w in words & covered)) / total
+        best = max(scored, key=gain)
+        scored.remove(best)
+        quote = _widen(Quote(best[2].chunk, best[2].start, best[2].end, gain(best)))
+        if any(_overlaps(quote, q) for q in chosen):
+            continue
+        chosen.append(quote)
+        covered |= best[1]
+    return chosen
+
+
+def _overlaps(a: Quote, b: Quote) -> bool:
+    return a.chunk.id == b.chunk.id and a.start < b.end and b.start < a.end
+
+
+_ANAPHORA = re.compile(r"^(this|that|these|those|such|it|they|hence|therefore|thus|это|этот|эта|эти|такой|такие|"
+                       r"поэтому|таким образом|бұл|осы)\b", re.I)
 
 
 def _widen(quote: Quote) -> Quote:
@@ -107,10 +130,13 @@ def _widen(quote: Quote) -> Quote:
     index = next((i for i, sp in enumerate(spans) if sp[0] == quote.start), None)
     if index is None:
         return _cap(quote)
+    start = quote.start
+    if index > 0 and _ANAPHORA.match(chunk.text[quote.start:quote.end]):
+        start = spans[index - 1][0]  # "This is why ..." needs the sentence it points back to
     end = _extend_list(chunk.text, spans, index)
-    if end == quote.end and index + 1 < len(spans) and spans[index + 1][1] - quote.start <= NEIGHBOUR_CHARS:
+    if end == quote.end and index + 1 < len(spans) and spans[index + 1][1] - start <= NEIGHBOUR_CHARS:
         end = spans[index + 1][1]  # the next sentence often completes the thought
-    return _cap(Quote(chunk, quote.start, end, quote.score))
+    return _cap(Quote(chunk, start, end, quote.score))
 
 
 def _cap(quote: Quote) -> Quote:
