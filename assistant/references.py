@@ -14,7 +14,7 @@ from .types import DocInfo
 
 _NUM = r"(\d+(?:-\d+)?)"
 _PATTERNS = (
-    re.compile(rf"\b(?:articles?|arts?\.?)\s*{_NUM}((?:\s*(?:,|and|or|&)\s*{_NUM}(?!\s*(?:days?|years?|months?)))*)", re.I),
+    re.compile(rf"\b(?:articles?|arts?\.?)\s*{_NUM}((?:\s*(?:,|and|or|&)\s*{_NUM}\b(?!\s*(?:days?|years?|months?|weeks?)))*)", re.I),
     re.compile(rf"(?:\bстать(?:я|и|е|ю|ей|ям|ями|ях)|\bст\.)\s*{_NUM}((?:\s*(?:,|и|или)\s*{_NUM})*)", re.I),
     re.compile(rf"\b{_NUM}-(?:бап|бабы|бабына|бабында)"),
 )

@@ -1,0 +1,88 @@
+"""Reference parsing in questions, document and jurisdiction hints, reciprocal rank fusion."""
+
+import pytest
+
+from assistant.references import document_hints, jurisdiction_hints, parse_references
+from assistant.retrieval import Filters, reciprocal_rank_fusion
+from assistant.types import Chunk, DocInfo
+
+
+@pytest.mark.parametrize("question, articles", [
+    ("What does Article 492 say?", ["492"]),
+    ("Explain Art. 7 of the Directive", ["7"]),
+    ("art.6-1 of the Law", ["6-1"]),
+    ("Articles 7 and 16 of Directive 2004/38", ["7", "16"]),
+    ("Что говорит ст. 492 КоАП?", ["492"]),
+    ("статья 21 Конституции", ["21"]),
+    ("согласно статье 6-1 закона", ["6-1"]),
+    ("статьи 12, 21 и 39", ["12", "21", "39"]),
+    ("第十五条规定了什么？", ["15"]),
+    ("Конституцияның 21-бабы", ["21"]),
+    ("What is the fine for living without registration?", []),
+    ("within 10 days and 3 months", []),
+])
+def test_article_references_are_found_in_every_language(question, articles):
+    assert [r.article for r in parse_references(question)] == articles
+
+
+def test_numbers_after_an_article_reference_that_are_durations_are_not_articles():
+    assert [r.article for r in parse_references("Article 6 and 30 days")] == ["6"]
+
+
+def _info(doc_id, short, title="", jurisdiction="KZ"):
+    return DocInfo(doc_id=doc_id, language="en", title=title or short, short_title=short, jurisdiction=jurisdiction)
+
+
+def test_distinctive_title_words_point_at_documents():
+    docs = [_info("dir", "Directive 2004/38/EC"), _info("tfeu", "TFEU", "Treaty on the Functioning of the European Union"),
+            _info("code", "Code on Administrative Offences (KZ)"), _info("law", "Law on Population Migration (KZ)")]
+    assert document_hints("Art. 7 of the Directive", docs) == {"dir"}
+    assert document_hints("Article 21 of the Treaty", docs) == {"tfeu"}
+    assert document_hints("Article 492 of the Code on Administrative Offences", docs) == {"code"}
+    assert document_hints("What is Article 5?", docs) == set()
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Can an EU citizen stay three months?", {"EU"}),
+    ("Может ли гражданин ЕС жить в другом государстве-члене?", {"EU"}),
+    ("Какой штраф в Казахстане?", {"KZ"}),
+    ("户口登记 rules in the PRC", {"CN"}),
+    ("What is the fine?", set()),
+])
+def test_jurisdictions_named_in_a_question(question, expected):
+    assert jurisdiction_hints(question) == expected
+
+
+def test_rrf_rewards_agreement_between_rankers():
+    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "a"]], k=60)
+    assert max(fused, key=fused.get) == "b"
+    assert fused["b"] == pytest.approx(1 / 62 + 1 / 61)
+
+
+def test_rrf_items_in_one_list_only_still_score():
+    fused = reciprocal_rank_fusion([["a"], ["b"]], k=1)
+    assert fused == {"a": 0.5, "b": 0.5}
+
+
+def test_rrf_weights_scale_a_ranker():
+    fused = reciprocal_rank_fusion([["a"], ["b"]], k=60, weights=[2.0, 1.0])
+    assert fused["a"] == pytest.approx(2 * fused["b"])
+
+
+def test_rrf_of_nothing_is_empty():
+    assert reciprocal_rank_fusion([[], []]) == {}
+
+
+def _chunk(doc_id="d", language="en", jurisdiction="KZ, EU"):
+    return Chunk(id="x", info=DocInfo(doc_id=doc_id, language=language, title="t", short_title="t",
+                                      jurisdiction=jurisdiction), text="t", start=0, end=1)
+
+
+def test_filters_match_any_listed_jurisdiction_and_exact_doc_and_language():
+    chunk = _chunk()
+    assert Filters(jurisdiction="eu").accepts(chunk)
+    assert not Filters(jurisdiction="CN").accepts(chunk)
+    assert Filters(doc_id="d", language="en").accepts(chunk)
+    assert not Filters(language="ru").accepts(chunk)
+    assert Filters(doc_id="d", language="en").chroma_where() == {"$and": [{"doc_id": "d"}, {"language": "en"}]}
+    assert Filters().chroma_where() is None
