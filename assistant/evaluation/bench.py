@@ -136,7 +136,8 @@ def run_benchmarks(output_dir: str | Path, scales: Sequence[int] = (10, 100), qu
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="legal-assistant-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
         "corpus": {"dir": str(corpus), "bytes": dir_bytes(corpus)},
         "questions": len(questions),
     }
@@ -157,6 +158,7 @@ def run_benchmarks(output_dir: str | Path, scales: Sequence[int] = (10, 100), qu
         results["scaling"] = rows
         results["scaling_embedder"] = scaling_embedder
         results["peak_rss_mb"] = peak_rss_mb()
+        results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     finally:
         if not keep and not work_dir:
             shutil.rmtree(work, ignore_errors=True)

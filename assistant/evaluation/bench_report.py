@@ -21,7 +21,9 @@ def render(results: dict[str, Any]) -> str:
         f"Machine: {m['cpus']} CPUs, Python {m['python']}, {m['platform']}. Corpus: {_mb(results['corpus']['bytes'])}, "
         f"{real['files']} files, {real['chunks']} chunks. Retrieve latency: wall time of `Assistant.retrieve` over "
         f"{results['questions']} questions; answer latency: `Answer.timings['answer_ms']` (after one untimed warm-up "
-        "question). Figures from a shared 2-core machine: other processes' load shows in them.",
+        "question). Load average (1, 5, 15 min) at start "
+        f"{m.get('load_average_at_start')}, at end {m.get('load_average_at_end')}: on a machine shared with other "
+        "processes their load shows in these figures.",
         f"## Real corpus, embedder `{real['embedding']}`",
         table(["measure", "value"], [
             ["ingest from scratch", f"{real['ingest_scratch_s']} s ({real['chunks_per_s']} chunks embedded per s)"],
