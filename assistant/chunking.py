@@ -5,7 +5,8 @@ Rules (see tests/unit/test_chunking.py for each heading style):
   starts a new provision; no chunk ever straddles two articles.
 - Chapter/section/part headings (Markdown ``#`` or words like Chapter/Глава/Раздел/第一章) end the
   current article and form the heading path carried by every chunk below them.
-- ``Footnote.`` / ``Сноска.`` lines (amendment history) become separate chunks tagged ``footnote``.
+- ``Footnote.`` / ``Сноска.`` lines (amendment history) and ``Source:`` provenance notes become
+  separate chunks tagged ``footnote``.
 - ``Table N`` blocks (tab-separated rows) are kept whole, tagged ``table``.
 - A block longer than the size cap is split at paragraph (``1.``) boundaries, then item (``1)``)
   boundaries, then blank lines, lines and sentences.
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from .types import Chunk, ChunkRole, SourceDoc
 
 # Bump when the rules below change, so that ingest re-chunks every file.
-CHUNKER_VERSION = 3
+CHUNKER_VERSION = 6
 
 # Kinds of document whose "Article N" lines are prose, not provisions (papers, guidance).
 _NON_LEGAL_KINDS = {"article", "paper", "guidance", "document", "commentary"}
@@ -42,7 +43,7 @@ _WORD_HEADING = re.compile(
     r"бөлім|тарау)[^\S\n]+[\dIVXLCА-Яа-я]+\b"
 )
 _CHINESE_HEADING = re.compile(r"^[\s*]*第[零〇一二三四五六七八九十百\d]+[章节编]")
-_FOOTNOTE = re.compile(r"^[^\S\n]*(?:Footnote|Сноска|Ескерту)[^\S\n]*[.:]")
+_FOOTNOTE = re.compile(r"^[^\S\n]*(?:Footnote|Сноска|Ескерту|Source|Источник)[^\S\n]*[.:]")
 _TABLE_START = re.compile(r"^[^\S\n]*(?:<b>|\*\*)?[^\S\n]*(?:Table|Таблица|Кесте)[^\S\n]+\d+", re.I)
 _PARAGRAPH = re.compile(r"^[^\S\n]*(\d+(?:-\d+)?)\.[^\S\n]*\S")
 _ITEM = re.compile(r"^[^\S\n]*\d+(?:-\d+)?\)[^\S\n]")
@@ -90,6 +91,14 @@ def structural_heading(line: str) -> tuple[int, str] | None:
     if _CHINESE_HEADING.match(line) and len(line.strip()) < 60:
         return 2, _clean_heading(line)
     return None
+
+
+def _article_heading(line: str) -> str:
+    """The heading of an article: the whole line, but only '第二条' where the text runs on after it."""
+    match = _CHINESE_ARTICLE.match(line)
+    if match:
+        return f"第{match.group(1)}条"
+    return _clean_heading(line)
 
 
 def _clean_heading(text: str) -> str:
@@ -157,7 +166,7 @@ def segment(doc: SourceDoc) -> list[_Block]:
         number = article_number(line.text) if legal else None
         heading = None if number else structural_heading(line.text)
         if number and number != article:
-            article, article_title = number, _clean_heading(line.text)
+            article, article_title = number, _article_heading(line.text)
             open_block(line.start, "provision")
         elif heading and not (article and heading[1].startswith(("Article", "Статья"))):
             level, text = heading
@@ -310,8 +319,9 @@ def paragraph_at(text: str, offset: int) -> str | None:
     return label
 
 
-def chunk_id(doc: SourceDoc, block_role: str, article: str | None, text: str) -> str:
-    key = "|".join((doc.doc_id, doc.language, block_role, article or "", text))
+def chunk_id(doc: SourceDoc, block_role: str, article: str | None, heading_path: tuple[str, ...], text: str) -> str:
+    """Derived from everything that is embedded (heading path and text), never from position."""
+    key = "|".join((doc.doc_id, doc.language, block_role, article or "", " › ".join(heading_path), text))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
 
@@ -332,7 +342,7 @@ def split_document(doc: SourceDoc, max_chars: int = 1400) -> list[Chunk]:
             paragraph = None
             if split and block.article and block.role == "provision":
                 paragraph = paragraph_label(text) or paragraph_at(doc.text[block.start:end], start - block.start)
-            cid = chunk_id(doc, block.role, block.article, text)
+            cid = chunk_id(doc, block.role, block.article, block.heading_path, text)
             if cid in seen:
                 seen[cid] += 1
                 cid = f"{cid}-{seen[cid]}"

@@ -12,6 +12,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from .glossary import expand_query
 from .index import Index
 from .references import document_hints, jurisdiction_hints, parse_references
 from .types import Chunk, Hit
@@ -71,6 +72,7 @@ class HybridRetriever:
     def retrieve(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         self.index.require()
         filters = filters or Filters()
+        query = expand_query(query)
         want_footnotes = bool(_AMENDMENT_WORDS.search(query))
 
         def usable(chunk: Chunk) -> bool:

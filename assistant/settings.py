@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     # dev questions by `legal-assistant eval`; see evals/README.md).
     min_evidence_coverage: float = 0.42
     min_dense_cross_lingual: float = 0.83
+    min_dense: float = 0.825
     max_citations: int = 3
 
     # LLM backends (used only when mode == "llm")
@@ -75,7 +76,7 @@ class Settings(BaseSettings):
         """A short hash of the settings that decide an answer (recorded with each answer)."""
         relevant = self.model_dump(
             include={"embedding", "chunk_max_chars", "k", "candidates", "rrf_k", "reference_boost",
-                     "superseded_penalty", "mode", "min_evidence_coverage", "min_dense_cross_lingual", "max_citations",
+                     "superseded_penalty", "mode", "min_evidence_coverage", "min_dense_cross_lingual", "min_dense", "max_citations",
                      "llm_backend", "llm_model"}
         )
         return hashlib.sha256(repr(sorted(relevant.items())).encode()).hexdigest()[:12]

@@ -91,14 +91,15 @@ class Chunk:
     def language(self) -> str:
         return self.info.language
 
-    def label(self) -> str:
-        """Human citation label, e.g. 'Code on Administrative Offences (KZ), Art. 492(2)'."""
+    def label(self, paragraph: str | None = None) -> str:
+        """Human citation label, e.g. 'Code on Administrative Offences (KZ), Art. 492(2)'.
+        ``paragraph`` overrides the chunk's own paragraph range (a quote may sit in one paragraph)."""
         parts = [self.info.short_title or self.info.title or self.doc_id]
-        if self.article:
-            art = f"Art. {self.article}"
-            if self.paragraph:
-                art += f"({self.paragraph})"
-            parts.append(art)
+        paragraph = paragraph or self.paragraph
+        if self.article == "preamble":
+            parts.append("preamble")
+        elif self.article:
+            parts.append(f"Art. {self.article}" + (f"({paragraph})" if paragraph else ""))
         elif self.heading_path:
             parts.append(self.heading_path[-1])
         return ", ".join(parts)

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from fakes import FakeEmbeddings, write_corpus
+from fakes import FAKE_THRESHOLDS, FakeEmbeddings, write_corpus
 
 from assistant import Assistant, Settings
 
@@ -33,7 +33,7 @@ def small_corpus(tmp_path: Path) -> Path:
 @pytest.fixture
 def fake_assistant(tmp_path: Path, small_corpus: Path, fake_embeddings: FakeEmbeddings) -> Assistant:
     """An Assistant over the small synthetic corpus with the fake embedder, already ingested."""
-    settings = Settings(corpus_dir=small_corpus, data_dir=tmp_path / "data", embedding="fake")
+    settings = Settings(corpus_dir=small_corpus, data_dir=tmp_path / "data", embedding="fake", **FAKE_THRESHOLDS)
     bot = Assistant(settings, embeddings=fake_embeddings)
     bot.ingest(progress=False)
     return bot

@@ -11,6 +11,10 @@ from langchain_core.embeddings import Embeddings
 from assistant.text import tokenize
 
 
+# The fake embedder's similarities are not e5's: thresholds calibrated for e5 do not apply.
+FAKE_THRESHOLDS = {"min_dense": 0.0, "min_dense_cross_lingual": 0.0}
+
+
 class FakeEmbeddings(Embeddings):
     """Deterministic bag-of-words vectors: texts sharing words are close. Records every call."""
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..corpus import guess_language
+from ..glossary import expand_query
 from ..index import Index
 from ..references import jurisdiction_hints
 from ..settings import Settings
@@ -65,15 +67,11 @@ def not_found(question: str, hits: list[Hit], language: str, query: str) -> Answ
 
 def citation_for(n: int, quote: Quote, note: str = "") -> Citation:
     chunk = quote.chunk
-    label = chunk.label()
-    paragraph = quote.paragraph if chunk.article else None
-    if chunk.article and paragraph and not chunk.paragraph:
-        label = f"{label}({paragraph})"
-    elif chunk.article and paragraph and chunk.paragraph != paragraph:
-        label = label.replace(f"({chunk.paragraph})", f"({paragraph})")
+    paragraph = quote.paragraph if chunk.article and chunk.article != "preamble" else None
+    label = chunk.label(paragraph)
     return Citation(
         n=n, chunk_id=chunk.id, doc_id=chunk.doc_id, short_title=chunk.info.short_title, article=chunk.article,
-        paragraph=paragraph, quote=quote.text, language=chunk.language, authentic=chunk.info.authentic,
+        paragraph=paragraph, quote=_one_line(quote.text), language=chunk.language, authentic=chunk.info.authentic,
         in_force=chunk.info.in_force(), label=label, note=note,
     )
 
@@ -94,16 +92,31 @@ def _short(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
+def preferred_language(chunk: Chunk, language: str, versions: list[Chunk]) -> str | None:
+    """The language version to quote: the question's own when the corpus has it, else the
+    authentic version for a question in a language the act does not exist in (Kazakh -> Russian)."""
+    available = {c.language: c for c in versions}
+    if language in available:
+        return language
+    if language != "en":
+        authentic = [lang for lang, c in available.items() if c.info.authentic]
+        if authentic and chunk.language not in authentic:
+            return authentic[0]
+    return None
+
+
 def in_question_language(quotes: list[Quote], language: str, context: AnswerContext, question: str) -> list[Quote]:
-    """Swap each quote for the same provision's text in the question's language when the corpus has it."""
+    """Swap each quote for the same provision's text in the preferred language version, when the corpus has it."""
     df, n = context.frequencies()
     out = []
     for quote in quotes:
-        if quote.chunk.language == language or not quote.chunk.article or quote.chunk.article == "preamble":
+        chunk = quote.chunk
+        if chunk.language == language or not chunk.article or chunk.article == "preamble":
             out.append(quote)
             continue
-        candidates = [c for c in context.index.by_article(quote.chunk.article, [quote.chunk.doc_id])
-                      if c.language == language and c.role == quote.chunk.role]
+        versions = [c for c in context.index.by_article(chunk.article, [chunk.doc_id]) if c.role == chunk.role]
+        target = preferred_language(chunk, language, versions)
+        candidates = [c for c in versions if c.language == target] if target and target != chunk.language else []
         swapped = counterpart_quote(quote, candidates, question, df, n) if candidates else None
         out.append(swapped or quote)
     return out
@@ -131,13 +144,27 @@ def extractive_answer(question: str, hits: list[Hit], context: AnswerContext, la
         notes = source_notes(quote.chunk, lang)
         citation = citation_for(i, quote, note=" ".join(notes))
         citations.append(citation)
-        frame = (LEAD if i == 1 else ALSO)[lang].format(label=citation.label, n=i)
+        frame = (LEAD if i == 1 else ALSO)[lang].format(label=_with_title(citation.label, quote.chunk), n=i)
         parts.append(f"{frame} “{_one_line(quote.text)}”")
         if quote.chunk.language != language and lang != "en" and TRANSLATION_NOTE[lang]:
             if TRANSLATION_NOTE[lang] not in warnings:
                 warnings.append(TRANSLATION_NOTE[lang])
     return Answer(question=question, text="\n\n".join(parts), status="answered", citations=citations,
                   warnings=warnings, hits=hits, query=query)
+
+
+def article_title(chunk: Chunk) -> str:
+    """'Competence of internal affairs bodies' from the heading 'Article 9. Competence of ...'."""
+    if not chunk.article or chunk.article == "preamble" or not chunk.heading_path:
+        return ""
+    heading = chunk.heading_path[-1]
+    title = re.sub(r"^\W*(?:Article|Статья|Art\.)\s*[\d-]+(?:\(\d+\))?\s*[.\-—–:]?\s*", "", heading).strip(" *#")
+    return "" if title == heading or len(title) < 3 else title[:150]
+
+
+def _with_title(label: str, chunk: Chunk) -> str:
+    title = article_title(chunk)
+    return f"{label} («{title}»)" if title else label
 
 
 def _one_line(text: str) -> str:
@@ -163,13 +190,13 @@ def escape_for_display(text: str) -> str:
 
 def answer_question(question: str, hits: list[Hit], context: AnswerContext, mode: str = "extractive",
                     query: str | None = None) -> Answer:
-    query = query or question
+    query = expand_query(query or question)
     language = question_language(question)
     evidence_hits = relevant_hits(query, hits)
     df, n = context.frequencies()
     signals = evidence.signals(query, evidence_hits, df, n, language)
     s = context.settings
-    if not evidence.is_sufficient(signals, s.min_evidence_coverage, s.min_dense_cross_lingual):
+    if not evidence.is_sufficient(signals, s.min_evidence_coverage, s.min_dense_cross_lingual, s.min_dense):
         answer = not_found(question, evidence_hits, language, query)
     elif mode == "llm":
         from .llm import llm_answer

@@ -5,8 +5,9 @@
   corpus does not hold scores low even when its other words ("fine", "Kazakhstan") match.
 - ``missing_years``: the question is pinned to years ("in 2025") none of which the top chunks
   mention outside notes: the corpus speaks of the topic but not of that time.
-- ``dense``: the best cosine similarity; the only usable signal when the question and the top
-  chunks are in different languages (a Russian question answered from an English act).
+- ``dense``: the best cosine similarity. Below a floor nothing in the corpus is even close in
+  meaning; it is the only usable signal when the question and the top chunks are in different
+  languages (a Russian question answered from an English act).
 
 Thresholds live in Settings and are calibrated on the dev questions (see evals/README.md).
 """
@@ -81,8 +82,9 @@ def signals(question: str, hits: list[Hit], df: Counter, n_docs: int, language: 
     )
 
 
-def is_sufficient(evidence: EvidenceSignals, min_coverage: float, min_dense_cross_lingual: float) -> bool:
-    if evidence.missing_years:
+def is_sufficient(evidence: EvidenceSignals, min_coverage: float, min_dense_cross_lingual: float,
+                  min_dense: float = 0.0) -> bool:
+    if evidence.missing_years or evidence.dense < min_dense:
         return False
     if evidence.cross_lingual:
         return evidence.dense >= min_dense_cross_lingual

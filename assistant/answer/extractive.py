@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..chunking import article_number, paragraph_at
+from ..chunking import article_number, paragraph_at, paragraph_label
 from ..text import sentence_spans, tokenize
 from ..types import Chunk, Hit
 from .evidence import idf
@@ -34,7 +34,46 @@ class Quote:
 
     @property
     def paragraph(self) -> str | None:
+        inside = paragraph_label(self.text)
+        if inside and "–" in inside:
+            return inside
         return paragraph_at(self.chunk.text, self.start) or self.chunk.paragraph
+
+
+_FOCUS_WORD = (
+    re.compile(r"\bwhat\s+(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s+)?(?:main\s+|basic\s+)?([^\W\d_]+)", re.I),
+    re.compile(r"\b(?:what|which)\s+(?!is\b|are\b|was\b|were\b|does\b|do\b|did\b)([^\W\d_]+)", re.I),
+    re.compile(r"\b(?:какой|какая|какое|какие|каков|какова|каковы|каким|какую)\s+(?:основные\s+)?([^\W\d_]+)", re.I),
+    re.compile(r"([^\W\d_]+)\s+(?:қандай|қайсы)", re.I),
+)
+_FOCUS_NUMBER = re.compile(
+    r"\bhow\s+(?:long|many|much|soon|quickly|often)\b|\bwithin\s+what\b|\bwhat\s+period\b|\bсколько\b|"
+    r"\bкакой\s+срок|\bв\s+течение\s+како|\bқанша\b|\bқай\s+жыл",
+    re.I,
+)
+_LEADING_NUMBER = re.compile(r"^\s*\d+(?:-\d+)?[.)]\s*")
+FOCUS_BONUS = 0.3
+
+
+def question_focus(question: str) -> tuple[set[str], bool]:
+    """What the question asks for: the stemmed head words after "what is the"/"which"/"какой"
+    ("fine", "body", "штраф"), and whether it asks for a number ("how long", "сколько")."""
+    words: set[str] = set()
+    for pattern in _FOCUS_WORD:
+        for match in pattern.finditer(question):
+            words.update(tokenize(match.group(1)))
+    return words, bool(_FOCUS_NUMBER.search(question))
+
+
+def focus_bonus(sentence: str, focus: tuple[set[str], bool]) -> float:
+    words, wants_number = focus
+    bonus = FOCUS_BONUS if words and words & set(tokenize(sentence)) else 0.0
+    if wants_number:
+        from .verify import numbers_in
+
+        if numbers_in(_LEADING_NUMBER.sub("", sentence)):
+            bonus += FOCUS_BONUS
+    return bonus
 
 
 def sentence_score(question_tokens: set[str], sentence: str, heading: str, df: Counter, n_docs: int) -> float:
@@ -59,9 +98,11 @@ def _extend_list(text: str, spans: list[tuple[int, int]], i: int) -> int:
 
 
 def _is_heading_only(sentence: str, heading: str) -> bool:
-    stripped = sentence.strip().lstrip("#* ").rstrip("* ").strip()
-    if len(stripped) < 12 or sentence.lstrip().startswith("#"):
+    stripped = sentence.strip().lstrip("#* \u3000").rstrip("* ").strip()
+    if len(stripped) < 6 or sentence.lstrip().startswith("#"):
         return True
+    if stripped.endswith((".", "。", ";", "；", ":", "：", "?", "!")) and not re.fullmatch(r"\W*\w+\s+[\d-]+\.", stripped):
+        return False  # a sentence, even when it starts with "第二条" or "Article 5"
     return bool(heading) and (stripped in heading or (article_number(sentence) is not None and len(stripped) <= len(heading) + 3))
 
 
@@ -84,6 +125,7 @@ def best_quotes(question: str, hits: list[Hit], df: Counter, n_docs: int, limit:
     introduces one, to the sentence before when it opens with "This"/"Это", or to the whole
     provision when that is short."""
     asked = set(tokenize(question))
+    focus = question_focus(question)
     weight = {t: idf(t, df, n_docs) for t in asked}
     total = sum(weight.values()) or 1.0
     pool = [(rank, hit, span) for rank, hit in enumerate(hits) for span in candidate_sentences(hit.chunk)]
@@ -97,6 +139,7 @@ def best_quotes(question: str, hits: list[Hit], df: Counter, n_docs: int, limit:
         heading = chunk.heading_path[-1] if chunk.heading_path else ""
         words = (set(tokenize(chunk.text[start:end])) | set(tokenize(heading))) & asked
         base = DENSE_WEIGHT * (sim - top_sim) + RANK_PRIOR / (rank + 1) + (0.2 if hit.reference_match else 0.0)
+        base += focus_bonus(chunk.text[start:end], focus)
         scored.append((base, words, Quote(chunk, start, end, 0.0)))
     chosen: list[Quote] = []
     covered: set[str] = set()
@@ -107,15 +150,28 @@ def best_quotes(question: str, hits: list[Hit], df: Counter, n_docs: int, limit:
         best = max(scored, key=gain)
         scored.remove(best)
         quote = _widen(Quote(best[2].chunk, best[2].start, best[2].end, gain(best)))
-        if any(_overlaps(quote, q) for q in chosen):
-            continue
-        chosen.append(quote)
+        touching = next((i for i, q in enumerate(chosen) if _touches(quote, q)), None)
+        if touching is None:
+            chosen.append(quote)
+        else:  # the same passage or its neighbour: one longer quote, if it stays readable
+            merged = _merge(chosen[touching], quote)
+            if merged.end - merged.start > MAX_QUOTE_CHARS + NEIGHBOUR_CHARS:
+                continue
+            chosen[touching] = merged
         covered |= best[1]
     return chosen
 
 
-def _overlaps(a: Quote, b: Quote) -> bool:
-    return a.chunk.id == b.chunk.id and a.start < b.end and b.start < a.end
+def _touches(a: Quote, b: Quote) -> bool:
+    """Same chunk, and the spans overlap or only whitespace lies between them."""
+    if a.chunk.id != b.chunk.id:
+        return False
+    first, second = sorted((a, b), key=lambda q: q.start)
+    return second.start <= first.end or not a.chunk.text[first.end:second.start].strip()
+
+
+def _merge(a: Quote, b: Quote) -> Quote:
+    return Quote(a.chunk, min(a.start, b.start), max(a.end, b.end), max(a.score, b.score))
 
 
 _ANAPHORA = re.compile(r"^(this|that|these|those|such|it|they|hence|therefore|thus|это|этот|эта|эти|такой|такие|"

@@ -7,11 +7,11 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.errors import EmbeddingBackendMismatch, IndexNotBuilt
 
-from fakes import SMALL_CORPUS, FakeEmbeddings
+from fakes import FAKE_THRESHOLDS, SMALL_CORPUS, FakeEmbeddings
 
 
 def _bot(tmp_path, corpus, embeddings=None):
-    return Assistant(Settings(corpus_dir=corpus, data_dir=tmp_path / "data"), embeddings=embeddings or FakeEmbeddings())
+    return Assistant(Settings(corpus_dir=corpus, data_dir=tmp_path / "data", **FAKE_THRESHOLDS), embeddings=embeddings or FakeEmbeddings())
 
 
 def test_first_ingest_adds_every_file_and_embeds_every_chunk(tmp_path, small_corpus):
