@@ -216,11 +216,12 @@ class Index:
             else:
                 report.removed.append(name)
 
+        # New vectors go in before stale ones go out, so a reader never finds its chunks missing.
+        report.chunks_embedded = self._embed_missing(list(wanted.values()), progress)
         stale = [cid for cid in self.chunks if cid not in wanted]
         if stale:
             self.collection.delete(ids=stale)
         report.chunks_deleted = len(stale)
-        report.chunks_embedded = self._embed_missing(list(wanted.values()), progress)
 
         changed = bool(report.added or report.updated or report.removed or stale or report.chunks_embedded)
         self.chunks = wanted

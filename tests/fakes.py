@@ -128,3 +128,26 @@ def write_corpus(folder: Path, files: dict[str, str] | None = None) -> Path:
     for name, text in (files or SMALL_CORPUS).items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+class ScriptedChatModel:
+    """A chat model fed from a queue of replies; records every prompt it was given.
+
+    It speaks LangChain's ``invoke`` protocol (messages in, an object with ``.content`` out). A reply
+    that is an Exception is raised instead of returned."""
+
+    def __init__(self, replies: list):
+        self.replies = list(replies)
+        self.prompts: list = []
+
+    def enqueue(self, *replies) -> None:
+        self.replies.extend(replies)
+
+    def invoke(self, messages):
+        self.prompts.append(messages)
+        reply = self.replies.pop(0) if self.replies else ""
+        if isinstance(reply, Exception):
+            raise reply
+        from langchain_core.messages import AIMessage
+
+        return AIMessage(content=reply)

@@ -17,6 +17,7 @@ from ..types import Answer, Chunk, Citation, Hit
 from . import evidence
 from .currency import missing_provisions, superseded_warning
 from .extractive import Quote, best_quotes, counterpart_quote
+from .guard import QUESTION_WARNING, looks_like_instruction, strip_instructions
 from .prompts import ALSO, CLOSEST, FRAGMENT_NOTE, LEAD, NOT_FOUND, SECONDARY_NOTE, TRANSLATION_NOTE, UNOFFICIAL_NOTE
 
 QUOTE_POOL = 6
@@ -149,6 +150,8 @@ def extractive_answer(question: str, hits: list[Hit], context: AnswerContext, la
         if quote.chunk.language != language and lang != "en" and TRANSLATION_NOTE[lang]:
             if TRANSLATION_NOTE[lang] not in warnings:
                 warnings.append(TRANSLATION_NOTE[lang])
+    if not citations:  # nothing quotable: never an answer without a source
+        return not_found(question, hits, language, query)
     return Answer(question=question, text="\n\n".join(parts), status="answered", citations=citations,
                   warnings=warnings, hits=hits, query=query)
 
@@ -190,9 +193,10 @@ def escape_for_display(text: str) -> str:
 
 def answer_question(question: str, hits: list[Hit], context: AnswerContext, mode: str = "extractive",
                     query: str | None = None) -> Answer:
-    query = expand_query(query or question)
+    query, ignored = strip_instructions(query or question)
+    query = expand_query(query)
     language = question_language(question)
-    evidence_hits = relevant_hits(query, hits)
+    evidence_hits = [h for h in relevant_hits(query, hits) if not looks_like_instruction(h.chunk.text)]
     df, n = context.frequencies()
     signals = evidence.signals(query, evidence_hits, df, n, language)
     s = context.settings
@@ -208,4 +212,7 @@ def answer_question(question: str, hits: list[Hit], context: AnswerContext, mode
     answer.evidence = {"coverage": round(signals.coverage, 3), "dense": round(signals.dense, 3)}
     if answer.status == "answered":
         add_warnings(answer, context, language, query)
+    else:
+        answer.warnings[:0] = missing_provisions(context.index, query, language)
+    answer.warnings += [QUESTION_WARNING.format(text=text) for text in ignored]
     return answer

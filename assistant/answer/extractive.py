@@ -13,6 +13,7 @@ from ..chunking import article_number, paragraph_at, paragraph_label
 from ..text import sentence_spans, tokenize
 from ..types import Chunk, Hit
 from .evidence import idf
+from .guard import looks_like_instruction
 
 MAX_QUOTE_CHARS = 700
 SHORT_PROVISION_CHARS = 600
@@ -106,9 +107,26 @@ def _is_heading_only(sentence: str, heading: str) -> bool:
     return bool(heading) and (stripped in heading or (article_number(sentence) is not None and len(stripped) <= len(heading) + 3))
 
 
+def _drop_heading_line(text: str, start: int, end: int, heading: str) -> int:
+    """Where a span really starts: after a heading line that opens it ("### Article 3\nEveryone ...")."""
+    newline = text.find("\n", start, end)
+    if newline != -1 and _is_heading_only(text[start:newline], heading):
+        return newline + 1
+    return start
+
+
 def candidate_sentences(chunk: Chunk) -> list[tuple[int, int]]:
+    """Quotable sentences of a chunk: no bare headings, nothing that reads as an instruction."""
     heading = chunk.heading_path[-1] if chunk.heading_path else ""
-    return [(s, e) for s, e in sentence_spans(chunk.text) if not _is_heading_only(chunk.text[s:e], heading)]
+    out = []
+    for start, end in sentence_spans(chunk.text):
+        start = _drop_heading_line(chunk.text, start, end, heading)
+        while start < end and chunk.text[start].isspace():
+            start += 1
+        sentence = chunk.text[start:end]
+        if start < end and not _is_heading_only(sentence, heading) and not looks_like_instruction(sentence):
+            out.append((start, end))
+    return out
 
 
 Similarity = Callable[[str, list[str]], list[float]]
