@@ -13,7 +13,7 @@ STOPWORDS = frozenset(
     """a an the of in on at to for by with from and or is are was were be been being it its this that
     these those as under what which who whom whose how when where why does do did can could may might must
     shall should will would there their them they he she his her i you your we our than then not no if any
-    about into within without other such per
+    about into within other such per
     и в во на с со по к ко от до за из у о об для при что как какой какая какие каков ли не ни или
     а но же бы то это этот эта эти его ее их он она они мы вы я ты так также уже есть был была были быть""".split()
 )

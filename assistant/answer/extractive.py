@@ -54,6 +54,8 @@ _FOCUS_NUMBER = re.compile(
 )
 _LEADING_NUMBER = re.compile(r"^\s*\d+(?:-\d+)?[.)]\s*")
 FOCUS_BONUS = 0.3
+PHRASE_BONUS = 0.1
+PHRASE_MAX = 0.3
 
 
 def question_focus(question: str) -> tuple[set[str], bool]:
@@ -75,6 +77,17 @@ def focus_bonus(sentence: str, focus: tuple[set[str], bool]) -> float:
         if numbers_in(_LEADING_NUMBER.sub("", sentence)):
             bonus += FOCUS_BONUS
     return bonus
+
+
+def _pairs(tokens: list[str]) -> set[tuple[str, str]]:
+    return set(zip(tokens, tokens[1:]))
+
+
+def phrase_bonus(question_pairs: set[tuple[str, str]], sentence: str) -> float:
+    """Adjacent question words standing together in the sentence ("without registration")."""
+    if not question_pairs:
+        return 0.0
+    return min(PHRASE_MAX, PHRASE_BONUS * len(question_pairs & _pairs(tokenize(sentence))))
 
 
 def sentence_score(question_tokens: set[str], sentence: str, heading: str, df: Counter, n_docs: int) -> float:
@@ -143,6 +156,7 @@ def best_quotes(question: str, hits: list[Hit], df: Counter, n_docs: int, limit:
     introduces one, to the sentence before when it opens with "This"/"Это", or to the whole
     provision when that is short."""
     asked = set(tokenize(question))
+    pairs = _pairs(tokenize(question))
     focus = question_focus(question)
     weight = {t: idf(t, df, n_docs) for t in asked}
     total = sum(weight.values()) or 1.0
@@ -157,7 +171,7 @@ def best_quotes(question: str, hits: list[Hit], df: Counter, n_docs: int, limit:
         heading = chunk.heading_path[-1] if chunk.heading_path else ""
         words = (set(tokenize(chunk.text[start:end])) | set(tokenize(heading))) & asked
         base = DENSE_WEIGHT * (sim - top_sim) + RANK_PRIOR / (rank + 1) + (0.2 if hit.reference_match else 0.0)
-        base += focus_bonus(chunk.text[start:end], focus)
+        base += focus_bonus(chunk.text[start:end], focus) + phrase_bonus(pairs, chunk.text[start:end])
         scored.append((base, words, Quote(chunk, start, end, 0.0)))
     chosen: list[Quote] = []
     covered: set[str] = set()
