@@ -156,7 +156,8 @@ def render(results: dict[str, Any], comparison: dict[str, Any] | None, config: d
         "# Evaluation report",
         f"{results['n_questions']} questions from `{config['questions']}`; k = {config['k']}, mode = {config['mode']}, "
         f"embedding = {config['embedding']}, {config['chunks']} chunks in the index, settings hash "
-        f"`{config['settings_hash']}`; {config['date']}, {config['seconds']} s.",
+        f"`{config['settings_hash']}`; {config['date']}, {config['seconds']} s; load average at the end "
+        f"{config.get('load_average')} (on a shared machine, other processes' load shows in the latencies).",
         "Metric definitions: evals/README.md.",
         "## Ours\n\n" + table(SUMMARY_HEADER, [summary_rows("ours", results)]),
         f"Unsupported-number rate: {fmt(a['unsupported_number_rate'], True)} of answered questions state a number "

@@ -4,6 +4,7 @@ write results.json, baselines.json, report.md and the plots."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
@@ -116,6 +117,7 @@ def run_evaluation(questions_path: str | Path, output_dir: str | Path, k: int = 
         "embedding": assistant.settings.embedding, "settings_hash": assistant.settings.fingerprint(),
         "chunks": len(assistant.index.chunks), "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "seconds": round(time.perf_counter() - started, 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
     write_report(output, results, comparison, config)
     return results
