@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +19,7 @@ from langchain_core.embeddings import Embeddings
 from .answer import AnswerContext, answer_question, condense_question
 from .embeddings import get_embeddings
 from .errors import EmptyQuestion
-from .index import Index, IngestReport
+from .index import Index, IngestReport, tqdm_progress, wipe
 from .retrieval import Filters, HybridRetriever, LegalRetriever
 from .settings import Settings
 from .types import Answer, DocInfo, Hit
@@ -73,16 +72,9 @@ class Assistant:
         """Build or update the index from a corpus folder (default: settings.corpus_dir)."""
         if rebuild:
             self._index = None
-            for name in ("chroma", "bm25", "chunks.jsonl", "manifest.json"):
-                path = Path(self.settings.data_dir) / name
-                if path.is_dir():
-                    shutil.rmtree(path)
-                elif path.exists():
-                    path.unlink()
-        from .index import _tqdm_progress
-
+            wipe(self.settings.data_dir)
         return self.index.ingest(Path(folder or self.settings.corpus_dir), max_chars=self.settings.chunk_max_chars,
-                                 progress=_tqdm_progress if progress else None)
+                                 progress=tqdm_progress if progress else None)
 
     def has_index(self) -> bool:
         return self.index.exists()

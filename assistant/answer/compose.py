@@ -137,7 +137,7 @@ def _dedupe(quotes: list[Quote]) -> list[Quote]:
 def extractive_answer(question: str, hits: list[Hit], context: AnswerContext, language: str, query: str) -> Answer:
     df, n = context.frequencies()
     quotes = best_quotes(query, hits[:QUOTE_POOL], df, n, limit=context.settings.max_citations + 2,
-                         similarity=context.similarity)
+                         similarity=context.similarity, latest=question)
     quotes = _dedupe(in_question_language(quotes, language, context, query))[: context.settings.max_citations]
     lang = language if language in LEAD else "en"
     citations, parts, warnings = [], [], []

@@ -146,7 +146,7 @@ Similarity = Callable[[str, list[str]], list[float]]
 
 
 def best_quotes(question: str, hits: list[Hit], df: Counter, n_docs: int, limit: int = 3,
-                similarity: Similarity | None = None) -> list[Quote]:
+                similarity: Similarity | None = None, latest: str = "") -> list[Quote]:
     """The passages that best answer the question, best first.
 
     A sentence scores by the question words it shares (idf-weighted), by its meaning's closeness to
@@ -154,10 +154,12 @@ def best_quotes(question: str, hits: list[Hit], df: Counter, n_docs: int, limit:
     greedily: after the first, words already quoted count half, so the next passage adds what the
     first lacks (a question with two parts gets both). Each pick is widened to its list when it
     introduces one, to the sentence before when it opens with "This"/"Это", or to the whole
-    provision when that is short."""
+    provision when that is short. For a follow-up, ``latest`` is the newest message: passages with
+    its words ("foreigners") win over those matching only the earlier question."""
     asked = set(tokenize(question))
     pairs = _pairs(tokenize(question))
     focus = question_focus(question)
+    latest_words = set(tokenize(latest)) if latest and latest != question else set()
     weight = {t: idf(t, df, n_docs) for t in asked}
     total = sum(weight.values()) or 1.0
     pool = [(rank, hit, span) for rank, hit in enumerate(hits) for span in candidate_sentences(hit.chunk)]
@@ -172,6 +174,8 @@ def best_quotes(question: str, hits: list[Hit], df: Counter, n_docs: int, limit:
         words = (set(tokenize(chunk.text[start:end])) | set(tokenize(heading))) & asked
         base = DENSE_WEIGHT * (sim - top_sim) + RANK_PRIOR / (rank + 1) + (0.2 if hit.reference_match else 0.0)
         base += focus_bonus(chunk.text[start:end], focus) + phrase_bonus(pairs, chunk.text[start:end])
+        if latest_words & words:
+            base += FOCUS_BONUS
         scored.append((base, words, Quote(chunk, start, end, 0.0)))
     chosen: list[Quote] = []
     covered: set[str] = set()
@@ -195,11 +199,15 @@ def best_quotes(question: str, hits: list[Hit], df: Counter, n_docs: int, limit:
 
 
 def _touches(a: Quote, b: Quote) -> bool:
-    """Same chunk, and the spans overlap or only whitespace lies between them."""
+    """Same chunk, and the spans overlap or follow each other with only whitespace between;
+    a numbered paragraph that follows another stays a citation of its own."""
     if a.chunk.id != b.chunk.id:
         return False
     first, second = sorted((a, b), key=lambda q: q.start)
-    return second.start <= first.end or not a.chunk.text[first.end:second.start].strip()
+    if second.start < first.end:
+        return True
+    adjacent = not a.chunk.text[first.end:second.start].strip()
+    return adjacent and not _LEADING_NUMBER.match(a.chunk.text[second.start:second.end])
 
 
 def _merge(a: Quote, b: Quote) -> Quote:
