@@ -230,8 +230,9 @@ def _widen(quote: Quote) -> Quote:
     if index > 0 and _ANAPHORA.match(chunk.text[quote.start:quote.end]):
         start = spans[index - 1][0]  # "This is why ..." needs the sentence it points back to
     end = _extend_list(chunk.text, spans, index)
-    if end == quote.end and index + 1 < len(spans) and spans[index + 1][1] - start <= NEIGHBOUR_CHARS:
-        end = spans[index + 1][1]  # the next sentence often completes the thought
+    if end == quote.end and index + 1 < len(spans) and spans[index + 1][1] - start <= NEIGHBOUR_CHARS \
+            and not _LEADING_NUMBER.match(chunk.text[spans[index + 1][0]:spans[index + 1][1]]):
+        end = spans[index + 1][1]  # the next sentence often completes the thought (not the next paragraph)
     return _cap(Quote(chunk, start, end, quote.score))
 
 
