@@ -160,6 +160,18 @@ def segment(doc: SourceDoc) -> list[_Block]:
         current = _Block(start, start, role, article, path())
         return current
 
+    def take_run(first: int, role: ChunkRole, continues) -> int:
+        """A footnote or table: its own block from line `first` while `continues(j)`; returns the next line."""
+        nonlocal current
+        block = open_block(lines[first].start, role)
+        last = first
+        while last + 1 < len(lines) and continues(last):
+            last += 1
+        block.end = lines[last].end
+        blocks.append(block)
+        current = None
+        return last + 1
+
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -174,22 +186,10 @@ def segment(doc: SourceDoc) -> list[_Block]:
             article = None
             open_block(line.start, "text")
         elif _FOOTNOTE.match(line.text):
-            block = open_block(line.start, "footnote")
-            while _footnote_continues(lines[i], lines[i + 1] if i + 1 < len(lines) else None):
-                i += 1
-            block.end = lines[i].end
-            blocks.append(block)
-            current = None
-            i += 1
+            i = take_run(i, "footnote", lambda j: _footnote_continues(lines[j], lines[j + 1]))
             continue
         elif _TABLE_START.match(line.text) and ("\t" in line.text or (i + 1 < len(lines) and "\t" in lines[i + 1].text)):
-            block = open_block(line.start, "table")
-            while i + 1 < len(lines) and "\t" in lines[i + 1].text:
-                i += 1
-            block.end = lines[i].end
-            blocks.append(block)
-            current = None
-            i += 1
+            i = take_run(i, "table", lambda j: "\t" in lines[j + 1].text)
             continue
         elif current is None:
             open_block(line.start, "provision" if article else "text")
