@@ -98,7 +98,7 @@ class Assistant:
         mode = mode or self.settings.mode
         context = AnswerContext(index=self.index, settings=self.settings, llm_factory=lambda: self.llm)
         answer = answer_question(question, hits, context, mode=mode, query=search_query)
-        answer.hits = answer.hits[: k or self.settings.k] if answer.hits else hits[: k or self.settings.k]
+        answer.hits = _shown_hits(hits, answer, k or self.settings.k)
         answer.timings.update({"retrieve_ms": (retrieved - started) * 1000,
                                "answer_ms": (time.perf_counter() - retrieved) * 1000,
                                "total_ms": (time.perf_counter() - started) * 1000})
@@ -152,6 +152,12 @@ class Assistant:
                 text += part.text[end - part.start:]
             end = max(end or 0, part.end)
         return text
+
+
+def _shown_hits(hits: list[Hit], answer: Answer, k: int) -> list[Hit]:
+    """The top k hits, plus any lower-ranked hit an answer cites (every citation points at a hit)."""
+    cited = {c.chunk_id for c in answer.citations}
+    return [h for rank, h in enumerate(hits) if rank < k or h.chunk.id in cited]
 
 
 def _article_key(article: str) -> tuple[int, ...]:

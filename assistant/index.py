@@ -110,6 +110,7 @@ class Index:
         self._collection = None
         self._bm25 = None
         self._vectors: np.ndarray | None = None
+        self._frequencies: Any = None
         self.chunks: dict[str, Chunk] = {}
         self.order: list[str] = []
         self.manifest: dict[str, Any] = {}
@@ -229,6 +230,7 @@ class Index:
         self.chunks = wanted
         self.order = list(wanted)
         self._vectors = None
+        self._frequencies = None
         self.manifest = {"version": MANIFEST_VERSION, "embedding_backend": self.backend, "files": new_files}
         if changed or not (self.data_dir / "chunks.jsonl").exists():
             self._save()
@@ -347,6 +349,12 @@ class Index:
                 if len(out) == n:
                     break
         return out
+
+    def term_frequencies(self, compute: Callable[[list[str]], Any]) -> Any:
+        """``compute`` over every chunk's search text, cached until the next ingest."""
+        if self._frequencies is None:
+            self._frequencies = compute([self.chunks[cid].search_text() for cid in self.order])
+        return self._frequencies
 
     def by_article(self, article: str, doc_ids: Iterable[str] | None = None) -> list[Chunk]:
         wanted = set(doc_ids) if doc_ids else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..corpus import guess_language
@@ -30,7 +30,6 @@ class AnswerContext:
     index: Index
     settings: Settings
     llm_factory: Callable[[], Any] | None = None
-    _df: Any = field(default=None, repr=False)
 
     def similarity(self, question: str, passages: list[str]) -> list[float]:
         """Cosine similarity of the question to each passage, in the index's embedding space."""
@@ -39,9 +38,7 @@ class AnswerContext:
         return [sum(a * b for a, b in zip(q, p)) for p in embeddings.embed_documents(passages)]
 
     def frequencies(self):
-        if self._df is None or self._df[1] != len(self.index.chunks):
-            self._df = evidence.document_frequencies([c.search_text() for c in self.index.chunks.values()])
-        return self._df
+        return self.index.term_frequencies(evidence.document_frequencies)
 
 
 def question_language(question: str) -> str:
