@@ -370,8 +370,17 @@ class Index:
 
 
 def wipe(data_dir: Path) -> None:
-    """Delete an index's files (``ingest --rebuild``); other files in the folder are left alone."""
-    for name in ("chroma", "bm25", "chunks.jsonl", "manifest.json"):
+    """Delete an index (``ingest --rebuild``): the Chroma collection through Chroma itself (its
+    clients are shared per path within a process, so the store is not removed from under them),
+    then our own files. Other files in the folder are left alone."""
+    chroma_dir = Path(data_dir) / "chroma"
+    if chroma_dir.is_dir():
+        import chromadb
+
+        client = chromadb.PersistentClient(path=str(chroma_dir), settings=chromadb.Settings(anonymized_telemetry=False))
+        if COLLECTION in [c.name for c in client.list_collections()]:
+            client.delete_collection(COLLECTION)
+    for name in ("bm25", "chunks.jsonl", "manifest.json"):
         path = Path(data_dir) / name
         if path.is_dir():
             shutil.rmtree(path)
