@@ -19,6 +19,7 @@ from .currency import missing_provisions, superseded_warning
 from .extractive import Quote, best_quotes, counterpart_quote
 from .guard import QUESTION_WARNING, looks_like_instruction, strip_instructions
 from .prompts import ALSO, CLOSEST, FRAGMENT_NOTE, LEAD, NOT_FOUND, SECONDARY_NOTE, TRANSLATION_NOTE, UNOFFICIAL_NOTE
+from .verify import numbers_in
 
 QUOTE_POOL = 6
 SECONDARY_KINDS = {"article", "paper", "commentary"}
@@ -142,7 +143,7 @@ def extractive_answer(question: str, hits: list[Hit], context: AnswerContext, la
         notes = source_notes(quote.chunk, lang)
         citation = citation_for(i, quote, note=" ".join(notes))
         citations.append(citation)
-        frame = (LEAD if i == 1 else ALSO)[lang].format(label=_with_title(citation.label, quote.chunk), n=i)
+        frame = (LEAD if i == 1 else ALSO)[lang].format(label=_with_title(citation.label, quote.chunk, quote.text), n=i)
         parts.append(f"{frame} “{_one_line(quote.text)}”")
         if quote.chunk.language != language and lang != "en" and TRANSLATION_NOTE[lang]:
             if TRANSLATION_NOTE[lang] not in warnings:
@@ -162,9 +163,13 @@ def article_title(chunk: Chunk) -> str:
     return "" if title == heading or len(title) < 3 else title[:150]
 
 
-def _with_title(label: str, chunk: Chunk) -> str:
+def _with_title(label: str, chunk: Chunk, quote: str) -> str:
+    """The label with the article's title, unless the title states a number the quote and label
+    do not (an answer never shows an unquoted number)."""
     title = article_title(chunk)
-    return f"{label} («{title}»)" if title else label
+    if not title or numbers_in(title) - numbers_in(quote) - numbers_in(label):
+        return label
+    return f"{label} («{title}»)"
 
 
 def _one_line(text: str) -> str:
