@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "zh": "Chinese"}
 ChunkRole = Literal["provision", "footnote", "table", "text"]
 AnswerStatus = Literal["answered", "not_found"]
 
@@ -43,6 +45,13 @@ class DocInfo:
         return until is None or until > (on or date.today())
 
     def is_fragmentary(self) -> bool:
+        """True unless the completeness note calls this language version complete. A note may
+        speak per language ("Russian: complete. English: PARTIAL ..."); otherwise it must start
+        with COMPLETE."""
+        name = LANGUAGE_NAMES.get(self.language)
+        per_language = re.search(rf"\b{name}\s*:\s*(\w+)", self.completeness, re.I) if name else None
+        if per_language:
+            return not per_language.group(1).lower().startswith("complete")
         text = self.completeness.upper()
         return bool(text) and not text.startswith("COMPLETE")
 

@@ -13,7 +13,7 @@ from ..glossary import expand_query
 from ..index import Index
 from ..references import jurisdiction_hints
 from ..settings import Settings
-from ..types import Answer, Chunk, Citation, Hit
+from ..types import LANGUAGE_NAMES, Answer, Chunk, Citation, Hit
 from . import evidence
 from .currency import missing_provisions, superseded_warning
 from .extractive import Quote, best_quotes, counterpart_quote
@@ -23,7 +23,6 @@ from .verify import numbers_in
 
 QUOTE_POOL = 6
 SECONDARY_KINDS = {"article", "paper", "commentary"}
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "zh": "Chinese"}
 
 
 @dataclass

@@ -92,3 +92,17 @@ def test_language_is_guessed_from_the_script(text, lang):
 
 def test_html_text_keeps_block_breaks():
     assert html_to_text("<p>One</p><p>Two</p>").split() == ["One", "Two"]
+
+
+@pytest.mark.parametrize("language, completeness, fragmentary", [
+    ("ru", "Russian: complete. English: PARTIAL — Arts 1–39 only", False),
+    ("en", "Russian: complete. English: PARTIAL — Arts 1–39 only", True),
+    ("en", "COMPLETE (Arts 1–63)", False),
+    ("en", "FRAGMENTS ONLY: Art. 6 present", True),
+    ("zh", "", False),
+])
+def test_completeness_notes_can_speak_per_language(language, completeness, fragmentary):
+    from assistant.types import DocInfo
+
+    info = DocInfo(doc_id="d", language=language, title="t", short_title="t", completeness=completeness)
+    assert info.is_fragmentary() is fragmentary
