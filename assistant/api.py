@@ -129,7 +129,7 @@ class Assistant:
                 "language": info.language, "jurisdiction": info.jurisdiction, "kind": info.kind,
                 "authentic": info.authentic, "in_force": info.in_force(),
                 "in_force_until": info.in_force_until, "superseded_by": info.superseded_by,
-                "completeness": info.completeness, "articles": articles,
+                "completeness": info.completeness, "complete": not info.is_fragmentary(), "articles": articles,
             })
         return rows
 

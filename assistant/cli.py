@@ -246,7 +246,7 @@ def corpus(as_json: bool, wide: bool) -> None:
         click.echo(json.dumps({"schema_version": JSON_SCHEMA_VERSION, "documents": rows}, ensure_ascii=False, indent=2))
         return
     click.echo(corpus_table(rows, width=0 if wide else None))
-    fragments = sum(1 for r in rows if not str(r.get("completeness") or "").upper().startswith("COMPLETE"))
+    fragments = sum(1 for r in rows if not r.get("complete", True))
     click.echo(textwrap.fill(
         f"{len({r['doc_id'] for r in rows})} documents, {len(rows)} language versions; {fragments} versions are not "
         "marked complete (see COMPLETENESS; --wide shows full titles and notes).", width=100))

@@ -258,7 +258,7 @@ def _missing_html(rows: Sequence[Mapping[str, Any]]) -> str:
     items = []
     for r in rows:
         completeness = str(r.get("completeness") or "")
-        if completeness and not completeness.upper().startswith("COMPLETE"):
+        if completeness and not r.get("complete", True):
             items.append(f"<li><strong>{e(str(r.get('short_title') or r['doc_id']))}</strong> "
                          f"({e(language_name(r['language']))}): {e(completeness)}</li>")
     by_doc: dict[str, list[Mapping[str, Any]]] = {}
