@@ -1,8 +1,7 @@
 """Legal assistant over internal-migration law: answers that cite and quote the provisions they rest on."""
 
 from .api import Assistant
-from .errors import (AssistantError, CorpusFileError, EmbeddingBackendMismatch, EmptyQuestion, IndexNotBuilt,
-                     LLMUnavailable)
+from .errors import AssistantError, CorpusFileError, EmbeddingBackendMismatch, EmptyQuestion, IndexNotBuilt, LLMUnavailable
 from .settings import Settings
 from .types import Answer, Chunk, Citation, Hit, SourceDoc
 

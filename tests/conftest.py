@@ -8,9 +8,9 @@ import os
 from pathlib import Path
 
 import pytest
-from fakes import FAKE_THRESHOLDS, FakeEmbeddings, write_corpus
 
 from assistant import Assistant, Settings
+from fakes import FAKE_THRESHOLDS, FakeEmbeddings, write_corpus
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 

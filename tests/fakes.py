@@ -10,7 +10,6 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.text import tokenize
 
-
 # The fake embedder's similarities are not e5's: thresholds calibrated for e5 do not apply.
 FAKE_THRESHOLDS = {"min_dense": 0.0, "min_dense_cross_lingual": 0.0}
 

@@ -4,6 +4,7 @@ the --json schema, clean error messages."""
 from __future__ import annotations
 
 import json
+
 import pytest
 from click.testing import CliRunner
 

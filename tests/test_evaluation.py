@@ -10,8 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import cli
-from assistant.evaluation import QuestionsFileError, load_questions, run_evaluation
-from assistant.evaluation import metrics, synthetic
+from assistant.evaluation import QuestionsFileError, load_questions, metrics, run_evaluation, synthetic
 from assistant.evaluation.baselines import TextbookRecipe, bm25_only, dense_only, textbook_chunks
 from assistant.evaluation.hashing import HashingEmbeddings
 from assistant.evaluation.runner import evaluate_ours

@@ -104,7 +104,7 @@ def _extend_list(text: str, spans: list[tuple[int, int]], i: int) -> int:
     start, end = spans[i]
     if not text[start:end].rstrip().endswith(":"):
         return end
-    for s, e in spans[i + 1:]:
+    for _, e in spans[i + 1:]:
         if e - start > MAX_QUOTE_CHARS:
             break
         end = e
@@ -180,12 +180,10 @@ def best_quotes(question: str, hits: list[Hit], df: Counter, n_docs: int, limit:
     chosen: list[Quote] = []
     covered: set[str] = set()
     while scored and len(chosen) < limit:
-        def gain(item):
-            base, words, _ = item
-            return base + (sum(weight[w] for w in words - covered) + 0.5 * sum(weight[w] for w in words & covered)) / total
-        best = max(scored, key=gain)
-        scored.remove(best)
-        quote = _widen(Quote(best[2].chunk, best[2].start, best[2].end, gain(best)))
+        gains = [_gain(base, words, covered, weight, total) for base, words, _ in scored]
+        top = max(range(len(scored)), key=gains.__getitem__)
+        _, words, picked = scored.pop(top)
+        quote = _widen(Quote(picked.chunk, picked.start, picked.end, gains[top]))
         touching = next((i for i, q in enumerate(chosen) if _touches(quote, q)), None)
         if touching is None:
             chosen.append(quote)
@@ -194,8 +192,15 @@ def best_quotes(question: str, hits: list[Hit], df: Counter, n_docs: int, limit:
             if merged.end - merged.start > MAX_QUOTE_CHARS + NEIGHBOUR_CHARS:
                 continue
             chosen[touching] = merged
-        covered |= best[1]
+        covered |= words
     return chosen
+
+
+def _gain(base: float, words: set[str], covered: set[str], weight: dict[str, float], total: float) -> float:
+    """A passage's worth given what is already quoted: new question words count fully, old ones half."""
+    new = sum(weight[w] for w in words - covered)
+    old = sum(weight[w] for w in words & covered)
+    return base + (new + 0.5 * old) / total
 
 
 def _touches(a: Quote, b: Quote) -> bool:
@@ -254,7 +259,7 @@ def counterpart_quote(quote: Quote, candidates: list[Chunk], question: str, df: 
     best: Quote | None = None
     for chunk in same_article:
         spans = candidate_sentences(chunk)
-        for i, (start, end) in enumerate(spans):
+        for start, end in spans:
             sentence = chunk.text[start:end]
             heading = chunk.heading_path[-1] if chunk.heading_path else ""
             score = sentence_score(asked, sentence, heading, df, n_docs)

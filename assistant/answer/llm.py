@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from ..types import Answer, Hit
+from ..types import Answer, Citation, Hit
 from .compose import AnswerContext, extractive_answer, not_found, source_notes
 from .prompts import CANNOT_ANSWER_PHRASE, LLM_FALLBACK, SOURCE_TEMPLATE, SYSTEM_PROMPT, USER_PROMPT
-from .verify import verify_answer
-from ..types import Citation
+from .verify import MARKER, verify_answer
 
 MAX_SOURCES = 5
 
@@ -51,13 +50,11 @@ def llm_answer(question: str, hits: list[Hit], context: AnswerContext, language:
 
 def _renumber(sentences: list[str], given: list[Hit], language: str) -> tuple[str, list[Citation]]:
     """Number the cited sources 1..m in order of first use; the quote is the cited chunk's text."""
-    import re
-
     order: dict[int, int] = {}
     for sentence in sentences:
-        for m in re.findall(r"\[(\d{1,3})\]", sentence):
+        for m in MARKER.findall(sentence):
             order.setdefault(int(m), len(order) + 1)
-    text = " ".join(re.sub(r"\[(\d{1,3})\]", lambda m: f"[{order[int(m.group(1))]}]", s) for s in sentences)
+    text = " ".join(MARKER.sub(lambda m: f"[{order[int(m.group(1))]}]", s) for s in sentences)
     citations = []
     for old, new in order.items():
         chunk = given[old - 1].chunk

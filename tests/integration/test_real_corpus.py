@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SHARED_EVALS
 
 from assistant.text import fold
+from conftest import SHARED_EVALS
 
 pytestmark = pytest.mark.integration
 

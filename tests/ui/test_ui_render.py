@@ -8,8 +8,18 @@ import re
 import pytest
 
 from assistant.types import Answer, Citation
-from assistant.ui_render import (chat_markdown, coverage_html, highlight, md_escape, quote_in_article, quote_spans,
-                                 source_card, sources_panel, stream_prefixes, tidy)
+from assistant.ui_render import (
+    chat_markdown,
+    coverage_html,
+    highlight,
+    md_escape,
+    quote_in_article,
+    quote_spans,
+    source_card,
+    sources_panel,
+    stream_prefixes,
+    tidy,
+)
 
 
 def citation(**overrides) -> Citation:

@@ -2,13 +2,13 @@
 the LLM path with its verification, and sources treated as data."""
 
 import pytest
-from fakes import FAKE_THRESHOLDS, SMALL_CORPUS, FakeEmbeddings, ScriptedChatModel, write_corpus
 
 from assistant import Assistant, Settings
 from assistant.answer import CANNOT_ANSWER_PHRASE
 from assistant.answer.condense import condense_rule_based, is_follow_up
 from assistant.answer.prompts import LLM_FALLBACK, NOT_FOUND
 from assistant.errors import EmptyQuestion
+from fakes import FAKE_THRESHOLDS, SMALL_CORPUS, FakeEmbeddings, ScriptedChatModel, write_corpus
 
 FINE_QUESTION = "What is the fine for living without registration for more than one month?"
 

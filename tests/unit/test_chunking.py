@@ -6,8 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import (article_number, chinese_numeral, paragraph_at, paragraph_label, split_document,
-                                structural_heading)
+from assistant.chunking import article_number, chinese_numeral, paragraph_at, paragraph_label, split_document, structural_heading
 from assistant.corpus import split_front_matter
 from assistant.types import DocInfo, SourceDoc
 

@@ -1,12 +1,10 @@
 """Corpus loading: front matter, plain files, and bad files reported and skipped."""
 
-from pathlib import Path
 
 import pytest
 
 from assistant.corpus import guess_language, html_to_text, load_corpus, split_front_matter
 from assistant.errors import CorpusFileError, CorpusNotFound
-
 from fakes import SMALL_CORPUS, write_corpus
 
 

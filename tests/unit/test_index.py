@@ -6,7 +6,6 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.errors import EmbeddingBackendMismatch, IndexNotBuilt
-
 from fakes import FAKE_THRESHOLDS, SMALL_CORPUS, FakeEmbeddings
 
 
@@ -86,7 +85,7 @@ def test_the_index_refuses_to_mix_embedding_backends(tmp_path, small_corpus):
         name = "other"
 
     with pytest.raises(EmbeddingBackendMismatch, match="built with the embedding backend 'fake'"):
-        _bot(tmp_path, small_corpus, Other()).index
+        _ = _bot(tmp_path, small_corpus, Other()).index
 
 
 def test_rebuild_starts_over_with_the_new_backend(tmp_path, small_corpus):
