@@ -45,13 +45,18 @@ def parse_references(question: str) -> list[Reference]:
     return list(unique.values())
 
 
+# Words that name provisions or extracts, not documents ("Articles 18-25", "извлечения: статьи 11, 492").
+_GENERIC_TITLE_WORDS = set(tokenize("article articles art extract extracts fragment fragments part статья статьи статей "
+                                    "извлечения извлечение бап"))
+
+
 def document_hints(question: str, documents: Iterable[DocInfo]) -> set[str]:
     """doc_ids whose distinctive title words appear in the question ("Directive", "TFEU", "Code").
 
     A title word is distinctive when at most two documents share it, so "Republic" or "Law"
     never point anywhere."""
     docs = list(documents)
-    words = {d.doc_id: set(tokenize(f"{d.short_title} {d.title}")) for d in docs}
+    words = {d.doc_id: set(tokenize(f"{d.short_title} {d.title}")) - _GENERIC_TITLE_WORDS for d in docs}
     frequency = Counter(w for ws in {doc: ws for doc, ws in words.items()}.values() for w in ws)
     asked = set(tokenize(question))
     return {

@@ -86,3 +86,11 @@ def test_filters_match_any_listed_jurisdiction_and_exact_doc_and_language():
     assert not Filters(language="ru").accepts(chunk)
     assert Filters(doc_id="d", language="en").chroma_where() == {"$and": [{"doc_id": "d"}, {"language": "en"}]}
     assert Filters().chroma_where() is None
+
+
+def test_words_that_name_provisions_in_titles_point_nowhere():
+    docs = [_info("tfeu", "TFEU", "Treaty on the Functioning of the European Union — extracts: Articles 18–25"),
+            _info("code", "Code (KZ)", "Кодекс об административных правонарушениях (извлечения: статьи 11, 492)"),
+            _info("law", "Law on Population Migration (KZ)")]
+    assert document_hints("What does Article 6-1 of the Law on Population Migration say?", docs) == {"law"}
+    assert document_hints("Что говорится в статье 27 Конституции?", docs) == set()
