@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: run test test-fast install browser ingest eval bench clean
+.PHONY: run test test-fast lint install browser ingest eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ test: $(STAMP) browser
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not integration and not ui and not llm"
+
+lint: $(STAMP)
+	$(BIN)/pip install -q ruff
+	$(BIN)/ruff check assistant tests
 
 eval: $(STAMP)
 	$(BIN)/legal-assistant eval --questions evals/questions.jsonl --compare --output eval-output
