@@ -155,9 +155,12 @@ class Assistant:
 
 
 def _shown_hits(hits: list[Hit], answer: Answer, k: int) -> list[Hit]:
-    """The top k hits, plus any lower-ranked hit an answer cites (every citation points at a hit)."""
+    """The top k hits, plus every other hit an answer cites: a lower-ranked one, or the other
+    language version of a retrieved provision (every citation points at a hit)."""
     cited = {c.chunk_id for c in answer.citations}
-    return [h for rank, h in enumerate(hits) if rank < k or h.chunk.id in cited]
+    known = {h.chunk.id for h in hits}
+    pool = hits + [h for h in answer.hits if h.chunk.id not in known]
+    return [h for rank, h in enumerate(pool) if rank < k or h.chunk.id in cited]
 
 
 def _article_key(article: str) -> tuple[int, ...]:

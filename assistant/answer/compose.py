@@ -150,7 +150,21 @@ def extractive_answer(question: str, hits: list[Hit], context: AnswerContext, la
     if not citations:  # nothing quotable: never an answer without a source
         return not_found(question, hits, language, query)
     return Answer(question=question, text="\n\n".join(parts), status="answered", citations=citations,
-                  warnings=warnings, hits=hits, query=query)
+                  warnings=warnings, hits=hits + _counterpart_hits(quotes, hits), query=query)
+
+
+def _counterpart_hits(quotes: list[Quote], hits: list[Hit]) -> list[Hit]:
+    """Hits for quoted language versions that retrieval did not return themselves (the same
+    provision as a retrieved chunk, in the question's or the authentic language)."""
+    by_provision = {(h.chunk.doc_id, h.chunk.article): h for h in hits}
+    returned = {h.chunk.id for h in hits}
+    extra = []
+    for quote in quotes:
+        if quote.chunk.id not in returned:
+            source = by_provision.get((quote.chunk.doc_id, quote.chunk.article))
+            extra.append(Hit(chunk=quote.chunk, score=source.score if source else 0.0))
+            returned.add(quote.chunk.id)
+    return extra
 
 
 def article_title(chunk: Chunk) -> str:

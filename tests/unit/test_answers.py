@@ -222,3 +222,15 @@ def test_llm_sources_cannot_break_out_of_their_delimiters(tmp_path):
     bot.ask(FINE_QUESTION, mode="llm")
     user = model.prompts[0][1].content
     assert user.count("</sources>") == 1
+
+
+@pytest.mark.parametrize("question", [
+    FINE_QUESTION,
+    "Какой штраф за проживание без регистрации свыше одного месяца?",
+    "Тіркеусіз бір айдан астам тұрғаны үшін айыппұл қандай?",
+    "May Union citizens reside in another Member State for up to three months?",
+])
+def test_every_citation_points_at_a_returned_hit_even_with_k_1(fake_assistant, question):
+    answer = fake_assistant.ask(question, k=1)
+    returned = {h.chunk.id for h in answer.hits}
+    assert all(c.chunk_id in returned for c in answer.citations)
