@@ -17,6 +17,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from .answer import AnswerContext, answer_question, condense_question
+from .answer.guard import strip_instructions
 from .embeddings import get_embeddings
 from .errors import EmptyQuestion
 from .index import Index, IngestReport, tqdm_progress, wipe
@@ -92,7 +93,8 @@ class Assistant:
         question = _clean(question)
         started = time.perf_counter()
         search_query = query or question
-        hits = self.retrieve(search_query, k=max(k or self.settings.k, 8), jurisdiction=jurisdiction,
+        searched, _ = strip_instructions(search_query)  # an instruction in the question steers nothing, not even search
+        hits = self.retrieve(searched, k=max(k or self.settings.k, 8), jurisdiction=jurisdiction,
                              language=language, doc_id=doc_id)
         retrieved = time.perf_counter()
         mode = mode or self.settings.mode

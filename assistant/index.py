@@ -110,7 +110,9 @@ class Index:
         self._collection = None
         self._bm25 = None
         self._vectors: np.ndarray | None = None
-        self._frequencies: Any = None
+        self._frequencies: Any = None  # these three are derived from self.chunks, reset by ingest
+        self._articles: dict[str, list[Chunk]] | None = None
+        self._documents: list[DocInfo] | None = None
         self.chunks: dict[str, Chunk] = {}
         self.order: list[str] = []
         self.manifest: dict[str, Any] = {}
@@ -231,6 +233,8 @@ class Index:
         self.order = list(wanted)
         self._vectors = None
         self._frequencies = None
+        self._articles = None
+        self._documents = None
         self.manifest = {"version": MANIFEST_VERSION, "embedding_backend": self.backend, "files": new_files}
         if changed or not (self.data_dir / "chunks.jsonl").exists():
             self._save()
@@ -357,16 +361,20 @@ class Index:
         return self._frequencies
 
     def by_article(self, article: str, doc_ids: Iterable[str] | None = None) -> list[Chunk]:
+        if self._articles is None:
+            self._articles = {}
+            for chunk in self.chunks.values():
+                self._articles.setdefault(chunk.article or "", []).append(chunk)
         wanted = set(doc_ids) if doc_ids else None
-        return [c for c in self.chunks.values()
-                if c.article == article and (wanted is None or c.doc_id in wanted)]
+        return [c for c in self._articles.get(article, []) if wanted is None or c.doc_id in wanted]
 
     def documents(self) -> list[DocInfo]:
-        seen: dict[tuple[str, str], DocInfo] = {}
-        for chunk in self.chunks.values():
-            seen.setdefault((chunk.doc_id, chunk.language), chunk.info)
-        return sorted(seen.values(), key=lambda d: (d.jurisdiction, d.doc_id, d.language))
-
+        if self._documents is None:
+            seen: dict[tuple[str, str], DocInfo] = {}
+            for chunk in self.chunks.values():
+                seen.setdefault((chunk.doc_id, chunk.language), chunk.info)
+            self._documents = sorted(seen.values(), key=lambda d: (d.jurisdiction, d.doc_id, d.language))
+        return self._documents
 
 
 def wipe(data_dir: Path) -> None:
