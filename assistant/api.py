@@ -16,15 +16,17 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from .answer import AnswerContext, answer_question, condense_question
-from .answer.guard import strip_instructions
+from .answer import AnswerContext, Reply, Thresholds, compose_reply
 from .embeddings import get_embeddings
 from .errors import EmptyQuestion
 from .index import Index, IngestReport, tqdm_progress, wipe
-from .retrieval import Filters, HybridRetriever, LegalRetriever
+from .langchain_adapter import LegalRetriever
+from .query import Query, prepare_query
+from .retrieval import Filters, HybridRetriever, RankWeights
 from .settings import Settings
 from .types import Answer, DocInfo, Hit
 
+ANSWER_POOL = 8  # hits handed to the answerer (at least): quotes may come from below the top k
 History = Sequence[Any]  # [(user, assistant), ...] or [{"role": ..., "content": ...}, ...]
 
 
@@ -37,6 +39,7 @@ class Assistant:
         self._embeddings = embeddings
         self._llm = llm
         self._index: Index | None = None
+        self._retriever: HybridRetriever | None = None
 
     # ------------------------------------------------------------------ components
     @property
@@ -53,9 +56,9 @@ class Assistant:
 
     @property
     def retriever(self) -> HybridRetriever:
-        s = self.settings
-        return HybridRetriever(self.index, candidates=s.candidates, rrf_k=s.rrf_k,
-                               reference_boost=s.reference_boost, superseded_penalty=s.superseded_penalty)
+        if self._retriever is None or self._retriever.index is not self.index:
+            self._retriever = HybridRetriever(self.index, rank_weights(self.settings))
+        return self._retriever
 
     def as_langchain_retriever(self, k: int | None = None, **filters: str | None) -> LegalRetriever:
         return LegalRetriever(retriever=self.retriever, k=k or self.settings.k, **filters)
@@ -67,6 +70,15 @@ class Assistant:
 
             self._llm = get_chat_model(self.settings)
         return self._llm
+
+    def configured(self, **overrides: Any) -> Assistant:
+        """Another Assistant with some settings changed, sharing this one's embedder, index and LLM
+        (for evaluation, and for trying settings without loading anything twice)."""
+        other = Assistant(self.settings.model_copy(update=overrides), embeddings=self._embeddings, llm=self._llm)
+        if self._index is not None and other.settings.data_dir == self.settings.data_dir \
+                and other.settings.embedding == self.settings.embedding:
+            other._index = self._index
+        return other
 
     # ------------------------------------------------------------------ operations
     def ingest(self, folder: str | Path | None = None, *, rebuild: bool = False, progress: bool = True) -> IngestReport:
@@ -82,39 +94,44 @@ class Assistant:
 
     def retrieve(self, query: str, k: int | None = None, *, jurisdiction: str | None = None,
                  language: str | None = None, doc_id: str | None = None) -> list[Hit]:
-        query = _clean(query)
-        return self.retriever.retrieve(query, k=k or self.settings.k,
+        """The k best passages for a query (instructions in it steer nothing, not even search)."""
+        return self.retriever.retrieve(prepare_query(_clean(query)), k=k or self.settings.k,
                                        filters=Filters(jurisdiction, doc_id, language))
 
     def ask(self, question: str, *, k: int | None = None, mode: str | None = None,
             jurisdiction: str | None = None, language: str | None = None, doc_id: str | None = None,
-            query: str | None = None) -> Answer:
-        """Answer one question. ``query`` overrides what is searched (used for follow-ups)."""
-        question = _clean(question)
-        started = time.perf_counter()
-        search_query = query or question
-        searched, _ = strip_instructions(search_query)  # an instruction in the question steers nothing, not even search
-        hits = self.retrieve(searched, k=max(k or self.settings.k, 8), jurisdiction=jurisdiction,
-                             language=language, doc_id=doc_id)
-        retrieved = time.perf_counter()
-        mode = mode or self.settings.mode
-        context = AnswerContext(index=self.index, settings=self.settings, llm_factory=lambda: self.llm)
-        answer = answer_question(question, hits, context, mode=mode, query=search_query)
-        answer.hits = _shown_hits(hits, answer, k or self.settings.k)
-        answer.timings.update({"retrieve_ms": (retrieved - started) * 1000,
-                               "answer_ms": (time.perf_counter() - retrieved) * 1000,
-                               "total_ms": (time.perf_counter() - started) * 1000})
-        answer.settings_hash = self.settings.fingerprint()
-        return answer
+            decline: bool = True) -> Answer:
+        """Answer one question. ``decline=False`` answers with the closest provisions even when the
+        evidence says the corpus lacks the answer (the decision stays in ``answer.evidence``)."""
+        query = prepare_query(_clean(question))
+        return self._answer(query, k, mode, Filters(jurisdiction, doc_id, language), decline)
 
-    def chat(self, message: str, history: History | None = None, **options: Any) -> Answer:
-        """Answer a message in a conversation; follow-ups are rewritten into a standalone query
-        (reported as ``answer.query``)."""
-        message = _clean(message)
-        previous = _user_turns(history or [])
-        llm = self.llm if (options.get("mode") or self.settings.mode) == "llm" else None
-        query = condense_question(message, previous, llm=llm)
-        return self.ask(message, query=query, **options)
+    def chat(self, message: str, history: History | None = None, *, k: int | None = None, mode: str | None = None,
+             jurisdiction: str | None = None, language: str | None = None, doc_id: str | None = None,
+             decline: bool = True) -> Answer:
+        """Answer a message in a conversation; a follow-up is made standalone with the user's earlier
+        turns (what was searched is ``answer.query``)."""
+        mode = mode or self.settings.mode
+        query = prepare_query(_clean(message), _user_turns(history or []), llm=self.llm if mode == "llm" else None)
+        return self._answer(query, k, mode, Filters(jurisdiction, doc_id, language), decline)
+
+    def _answer(self, query: Query, k: int | None, mode: str | None, filters: Filters, decline: bool) -> Answer:
+        k = k or self.settings.k
+        mode = mode or self.settings.mode
+        started = time.perf_counter()
+        hits = self.retriever.retrieve(query, k=max(k, ANSWER_POOL), filters=filters)
+        retrieved = time.perf_counter()
+        context = AnswerContext(index=self.index, settings=self.settings, llm_factory=lambda: self.llm,
+                                thresholds=thresholds(self.settings))
+        reply = compose_reply(query, hits, context, mode=mode, may_decline=decline)
+        done = time.perf_counter()
+        return Answer(
+            question=query.message, query=query.standalone, status=reply.status, text=reply.text,
+            citations=list(reply.citations), warnings=list(reply.warnings), hits=shown_hits(hits, reply, k),
+            timings={"retrieve_ms": (retrieved - started) * 1000, "answer_ms": (done - retrieved) * 1000,
+                     "total_ms": (done - started) * 1000},
+            evidence=dict(reply.evidence), mode=reply.mode, settings_hash=self.settings.fingerprint(),
+        )
 
     def documents(self) -> list[DocInfo]:
         return self.index.documents()
@@ -156,12 +173,20 @@ class Assistant:
         return text
 
 
-def _shown_hits(hits: list[Hit], answer: Answer, k: int) -> list[Hit]:
-    """The top k hits, plus every other hit an answer cites: a lower-ranked one, or the other
+def rank_weights(settings: Settings) -> RankWeights:
+    return RankWeights(**{name: getattr(settings, f"weight_{name}") for name in RankWeights.__dataclass_fields__})
+
+
+def thresholds(settings: Settings) -> Thresholds:
+    return Thresholds(**{name: getattr(settings, name) for name in Thresholds.__dataclass_fields__})
+
+
+def shown_hits(hits: list[Hit], reply: Reply, k: int) -> list[Hit]:
+    """The top k hits, plus every other hit the answer cites: a lower-ranked one, or the other
     language version of a retrieved provision (every citation points at a hit)."""
-    cited = {c.chunk_id for c in answer.citations}
+    cited = {c.chunk_id for c in reply.citations}
     known = {h.chunk.id for h in hits}
-    pool = hits + [h for h in answer.hits if h.chunk.id not in known]
+    pool = hits + [h for h in reply.extra_hits if h.chunk.id not in known]
     return [h for rank, h in enumerate(pool) if rank < k or h.chunk.id in cited]
 
 
@@ -173,7 +198,7 @@ def _clean(text: str | None) -> str:
     text = (text or "").strip()
     if not text:
         raise EmptyQuestion("The question is empty: type a question about internal-migration law.")
-    return text[:4000]
+    return text
 
 
 def _user_turns(history: History) -> list[str]:

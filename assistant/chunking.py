@@ -8,6 +8,8 @@ Rules (see tests/unit/test_chunking.py for each heading style):
 - ``Footnote.`` / ``Сноска.`` lines (amendment history) and ``Source:`` provenance notes become
   separate chunks tagged ``footnote``.
 - ``Table N`` blocks (tab-separated rows) are kept whole, tagged ``table``.
+- Text under a References / Bibliography / Список литературы heading is tagged ``bibliography``:
+  a list of works cited is not something an answer should quote.
 - A block longer than the size cap is split at paragraph (``1.``) boundaries, then item (``1)``)
   boundaries, then blank lines, lines and sentences.
 
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from .types import Chunk, ChunkRole, SourceDoc
 
 # Bump when the rules below change, so that ingest re-chunks every file.
-CHUNKER_VERSION = 6
+CHUNKER_VERSION = 7
 
 # Kinds of document whose "Article N" lines are prose, not provisions (papers, guidance).
 _NON_LEGAL_KINDS = {"article", "paper", "guidance", "document", "commentary"}
@@ -45,6 +47,8 @@ _WORD_HEADING = re.compile(
 _CHINESE_HEADING = re.compile(r"^[\s*]*第[零〇一二三四五六七八九十百\d]+[章节编]")
 _FOOTNOTE = re.compile(r"^[^\S\n]*(?:Footnote|Сноска|Ескерту|Source|Источник)[^\S\n]*[.:]")
 _TABLE_START = re.compile(r"^[^\S\n]*(?:<b>|\*\*)?[^\S\n]*(?:Table|Таблица|Кесте)[^\S\n]+\d+", re.I)
+_BIBLIOGRAPHY = re.compile(r"^\W*(?:references|bibliography|literature|works cited|список (?:использованной )?литературы|"
+                           r"литература|библиография|әдебиеттер(?: тізімі)?|参考文献)\W*$", re.I)
 _PARAGRAPH = re.compile(r"^[^\S\n]*(\d+(?:-\d+)?)\.[^\S\n]*\S")
 _ITEM = re.compile(r"^[^\S\n]*\d+(?:-\d+)?\)[^\S\n]")
 
@@ -184,7 +188,7 @@ def segment(doc: SourceDoc) -> list[_Block]:
             level, text = heading
             headings = [h for h in headings if h[0] < level] + [(level, text)]
             article = None
-            open_block(line.start, "text")
+            open_block(line.start, "bibliography" if _in_bibliography(headings) else "text")
         elif _FOOTNOTE.match(line.text):
             i = take_run(i, "footnote", lambda j: _footnote_continues(lines[j], lines[j + 1]))
             continue
@@ -192,7 +196,7 @@ def segment(doc: SourceDoc) -> list[_Block]:
             i = take_run(i, "table", lambda j: "\t" in lines[j + 1].text)
             continue
         elif current is None:
-            open_block(line.start, "provision" if article else "text")
+            open_block(line.start, "provision" if article else "bibliography" if _in_bibliography(headings) else "text")
         assert current is not None
         current.end = line.end
         i += 1
@@ -200,6 +204,10 @@ def segment(doc: SourceDoc) -> list[_Block]:
         blocks.append(current)
     blocks = [b for b in blocks if doc.text[b.start:b.end].strip()]
     return _attach_to_articles(doc.text, blocks) if legal else blocks
+
+
+def _in_bibliography(headings: list[tuple[int, str]]) -> bool:
+    return any(_BIBLIOGRAPHY.match(text) for _, text in headings)
 
 
 def _only_headings(text: str) -> bool:

@@ -6,6 +6,7 @@ Layout of ``data_dir``::
     chunks.jsonl    every chunk with its metadata (the source of truth for texts)
     chroma/         persistent Chroma store, collection "chunks" (embeddings only)
     bm25/           bm25s index over the same chunks, in chunks.jsonl order
+    vectors.sqlite  sentence vectors, content-addressed (see vectors.py and sentences.py)
 
 Ingest is incremental and idempotent: chunk ids derive from content, so an unchanged corpus
 embeds nothing; a changed file replaces only its own chunks; a removed file's chunks go.
@@ -30,8 +31,10 @@ from .chunking import CHUNKER_VERSION, split_document
 from .corpus import load_corpus
 from .embeddings import backend_name
 from .errors import EmbeddingBackendMismatch, IndexNotBuilt
+from .sentences import contextual_text, quotable_spans
 from .text import tokenize
 from .types import Chunk, DocInfo
+from .vectors import VectorCache
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,7 @@ MANIFEST_VERSION = 1
 COLLECTION = "chunks"
 EMBED_BATCH = 16
 EXACT_SEARCH_LIMIT = 50_000
+QUERY_VECTORS_KEPT = 64
 
 
 @dataclass
@@ -51,6 +55,7 @@ class IngestReport:
     chunks_total: int = 0
     chunks_embedded: int = 0
     chunks_deleted: int = 0
+    sentences_embedded: int = 0
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -58,7 +63,7 @@ class IngestReport:
             f"files: {len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
             f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped",
             f"chunks: {self.chunks_total} in index, {self.chunks_embedded} embedded, "
-            f"{self.chunks_deleted} deleted; {self.seconds:.1f} s",
+            f"{self.chunks_deleted} deleted, {self.sentences_embedded} sentences embedded; {self.seconds:.1f} s",
         ]
         lines += [f"skipped {name}: {reason}" for name, reason in self.skipped]
         return "\n".join(lines)
@@ -101,6 +106,29 @@ class _NoProgress:
         pass
 
 
+# Chunks whose sentences are scored and quoted; footnotes (amendment history) and bibliographies are not.
+SENTENCE_ROLES = ("provision", "text", "table")
+
+
+@dataclass(frozen=True)
+class SentenceTable:
+    """Every quotable sentence of the index: row i is sentence ``spans[i]`` of chunk ``chunk_ids[i]``
+    (``owners[i]`` is that chunk's position in ``Index.order``), its vector ``matrix[i]``."""
+
+    chunk_ids: list[str]
+    owners: np.ndarray
+    spans: list[tuple[int, int]]
+    matrix: np.ndarray
+    rows_of: dict[str, list[int]]
+
+
+def sentence_texts(chunk: Chunk) -> list[tuple[tuple[int, int], str]]:
+    """The quotable spans of a chunk with the contextual text embedded for each."""
+    if chunk.role not in SENTENCE_ROLES:
+        return []
+    return [((s, e), contextual_text(chunk, s, e)) for s, e in quotable_spans(chunk)]
+
+
 class Index:
     def __init__(self, data_dir: Path, embeddings: Embeddings):
         self.data_dir = Path(data_dir)
@@ -113,6 +141,9 @@ class Index:
         self._frequencies: Any = None  # these three are derived from self.chunks, reset by ingest
         self._articles: dict[str, list[Chunk]] | None = None
         self._documents: list[DocInfo] | None = None
+        self._sentences: SentenceTable | None = None
+        self._query_vectors: dict[str, np.ndarray] = {}
+        self.vector_cache = VectorCache(self.data_dir / "vectors.sqlite", self.backend)
         self.chunks: dict[str, Chunk] = {}
         self.order: list[str] = []
         self.manifest: dict[str, Any] = {}
@@ -227,6 +258,7 @@ class Index:
         if stale:
             self.collection.delete(ids=stale)
         report.chunks_deleted = len(stale)
+        report.sentences_embedded = self._embed_sentences(list(wanted.values()), progress)
 
         changed = bool(report.added or report.updated or report.removed or stale or report.chunks_embedded)
         self.chunks = wanted
@@ -235,6 +267,7 @@ class Index:
         self._frequencies = None
         self._articles = None
         self._documents = None
+        self._sentences = None
         self.manifest = {"version": MANIFEST_VERSION, "embedding_backend": self.backend, "files": new_files}
         if changed or not (self.data_dir / "chunks.jsonl").exists():
             self._save()
@@ -268,6 +301,36 @@ class Index:
         finally:
             bar.close()
         return len(missing)
+
+    def _embed_sentences(self, chunks: list[Chunk], progress: ProgressFactory | None) -> int:
+        texts = [text for chunk in chunks for _, text in sentence_texts(chunk)]
+        todo = self.vector_cache.missing(texts)
+        if todo:
+            bar = progress(len(todo), "Embedding sentences") if progress else _NoProgress()
+            try:
+                self.vector_cache.embed(todo, self.embeddings, progress=bar.update)
+            finally:
+                bar.close()
+        self.vector_cache.prune(texts)
+        return len(todo)
+
+    def sentence_table(self) -> SentenceTable:
+        """All quotable sentences with their vectors (embedding any that the cache lacks)."""
+        if self._sentences is None:
+            chunk_ids, owners, spans, texts = [], [], [], []
+            rows_of: dict[str, list[int]] = {}
+            for position, cid in enumerate(self.order):
+                for span, text in sentence_texts(self.chunks[cid]):
+                    rows_of.setdefault(cid, []).append(len(texts))
+                    chunk_ids.append(cid)
+                    owners.append(position)
+                    spans.append(span)
+                    texts.append(text)
+            matrix = self.vector_cache.embed(texts, self.embeddings) if texts else np.zeros((0, 1), dtype=np.float32)
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True) if len(texts) else 1.0
+            self._sentences = SentenceTable(chunk_ids, np.asarray(owners, dtype=np.int64), spans,
+                                            matrix / np.where(norms == 0, 1, norms), rows_of)
+        return self._sentences
 
     # ---------------------------------------------------------------- BM25
     def _build_bm25(self) -> None:
@@ -341,6 +404,35 @@ class Index:
             self._vectors = matrix / np.where(norms == 0, 1, norms)
         return self._vectors
 
+    def query_vector(self, text: str) -> np.ndarray:
+        """The unit query vector of a text; the last few are remembered (retrieval and the answerer
+        of one question embed the same query)."""
+        vector = self._query_vectors.get(text)
+        if vector is None:
+            vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+            vector = vector / (np.linalg.norm(vector) or 1.0)
+            if len(self._query_vectors) >= QUERY_VECTORS_KEPT:
+                self._query_vectors.pop(next(iter(self._query_vectors)))
+            self._query_vectors[text] = vector
+        return vector
+
+    def sentence_vectors(self, chunk: Chunk) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """A chunk's quotable spans and their unit vectors (from the sentence table, or embedded
+        now through the cache for chunks outside it, such as footnotes)."""
+        table = self.sentence_table()
+        rows = table.rows_of.get(chunk.id)
+        if rows:
+            return [table.spans[r] for r in rows], table.matrix[rows]
+        spans = quotable_spans(chunk)
+        if not spans:
+            return [], np.zeros((0, 1), dtype=np.float32)
+        matrix = self.vector_cache.embed([contextual_text(chunk, s, e) for s, e in spans], self.embeddings)
+        return spans, matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+
+    def chunk_similarities(self, vector: np.ndarray) -> np.ndarray:
+        """Cosine similarity of a unit query vector to every chunk, aligned with ``self.order``."""
+        return self._matrix() @ vector if self.order else np.zeros(0, dtype=np.float32)
+
     def _exact_search(self, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
         scores = self._matrix() @ (vector / (np.linalg.norm(vector) or 1.0))
         wanted = _where_filter(where)
@@ -388,7 +480,7 @@ def wipe(data_dir: Path) -> None:
         client = chromadb.PersistentClient(path=str(chroma_dir), settings=chromadb.Settings(anonymized_telemetry=False))
         if COLLECTION in [c.name for c in client.list_collections()]:
             client.delete_collection(COLLECTION)
-    for name in ("bm25", "chunks.jsonl", "manifest.json"):
+    for name in ("bm25", "chunks.jsonl", "manifest.json", "vectors.sqlite"):
         path = Path(data_dir) / name
         if path.is_dir():
             shutil.rmtree(path)

@@ -1,39 +1,60 @@
-"""Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank fusion, with a boost for
-articles the question names, a preference for acts in force, and filters."""
+"""Retrieval: every chunk scored by a weighted sum of signals, best first, with filters.
+
+Signals of a chunk for a query (all in the index's embedding space unless said otherwise):
+
+- ``chunk``: cosine similarity of the query to the chunk (heading path + text);
+- ``sentence``: the best cosine similarity of the query to one of the chunk's sentences, each
+  embedded with its document title and heading (``sentences.contextual_text``): a question in a
+  user's own words usually matches one sentence of a provision better than the whole of it;
+- ``language``: the same best-sentence similarity minus the mean of the top sentences *in the
+  chunk's language*. Multilingual embeddings score a text in the question's language higher than an
+  equally relevant one in another language; this signal lets an English provision win for a Russian
+  question when it is the best English match by a clear margin;
+- ``jurisdiction``: 1 when the question names the chunk's jurisdiction ("in the EU", "Китай");
+- ``bm25``: BM25 over stemmed words, divided by the best BM25 score of the query;
+- ``reference``: 1 when the chunk is in an article the question names ("Article 21", "ст. 492");
+- ``superseded``: 1 when the chunk's act is no longer in force.
+
+The weights are fitted by cross-validation over all visible evaluation questions
+(``legal-assistant eval --cv``; see evals/README.md) and live in Settings.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
+import numpy as np
 
-from .glossary import expand_query
 from .index import Index
+from .query import Query, as_query
 from .references import document_hints, jurisdiction_hints, parse_references
 from .types import Chunk, Hit
 
-_AMENDMENT_WORDS = re.compile(r"amend|footnote|edition|редакц|изменен|сноск|дополнен", re.I)
+_AMENDMENT_WORDS = re.compile(r"amend|footnote|edition|редакц|изменен|сноск|дополнен|өзгеріс|толықтыр", re.I)
+_BIBLIOGRAPHY_WORDS = re.compile(r"referenc|bibliograph|literature|works cited|литератур|библиограф|әдебиет", re.I)
+TOP_FOR_LANGUAGE_MEAN = 20
+ALL_SENTENCES_UP_TO = 5000  # chunks; above it only candidates' sentences are scored
+CANDIDATES_ABOVE_LIMIT = 1000
 
 
-def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int = 60,
-                           weights: Sequence[float] | None = None) -> dict[str, float]:
-    """Fuse ranked id lists: score(d) = sum_i w_i / (k + rank_i(d)), ranks starting at 1.
+@dataclass(frozen=True)
+class RankWeights:
+    chunk: float = 0.0
+    sentence: float = 0.5
+    language: float = 0.6
+    jurisdiction: float = 0.06
+    bm25: float = 0.0
+    reference: float = 0.0
+    superseded: float = 0.0
 
-    Cormack, Clarke & Buettcher (SIGIR 2009), "Reciprocal Rank Fusion outperforms Condorcet and
-    individual Rank Learning Methods". k damps the weight of the very top ranks so that one
-    ranker's first place does not drown agreement further down; 60 is the paper's value.
-    """
-    weights = weights or [1.0] * len(rankings)
-    scores: dict[str, float] = {}
-    for ranking, weight in zip(rankings, weights):
-        for rank, item in enumerate(ranking, start=1):
-            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
-    return scores
+    def as_vector(self) -> np.ndarray:
+        return np.array([self.chunk, self.sentence, self.language, self.jurisdiction, self.bm25, self.reference,
+                         -self.superseded], dtype=np.float32)
+
+
+SIGNALS = ("chunk", "sentence", "language", "jurisdiction", "bm25", "reference", "superseded")
 
 
 @dataclass(frozen=True)
@@ -43,110 +64,136 @@ class Filters:
     language: str | None = None
 
     def accepts(self, chunk: Chunk) -> bool:
-        if self.jurisdiction and self.jurisdiction.upper() not in _jurisdictions(chunk):
+        if self.jurisdiction and self.jurisdiction.upper() not in jurisdictions_of(chunk):
             return False
         if self.doc_id and chunk.doc_id != self.doc_id:
             return False
         return not (self.language and chunk.language != self.language)
 
-    def chroma_where(self) -> dict[str, Any] | None:
-        clauses = [{key: value} for key, value in (("doc_id", self.doc_id), ("language", self.language)) if value]
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
-
-def _jurisdictions(chunk: Chunk) -> set[str]:
+def jurisdictions_of(chunk: Chunk) -> set[str]:
     return {j.strip().upper() for j in chunk.info.jurisdiction.split(",") if j.strip()}
 
 
+def language_margin(best: np.ndarray, languages: np.ndarray, usable: np.ndarray, top: int = TOP_FOR_LANGUAGE_MEAN) -> np.ndarray:
+    """Each score minus the mean of the ``top`` best usable scores of its own language. Pure."""
+    out = np.zeros_like(best)
+    for language in np.unique(languages):
+        members = languages == language
+        pool = best[members & usable]
+        if pool.size == 0:
+            continue
+        out[members] = best[members] - np.sort(pool)[-top:].mean()
+    return out
+
+
+def best_per_owner(similarities: np.ndarray, owners: np.ndarray, size: int) -> np.ndarray:
+    """For each of ``size`` owners, the best similarity among its rows (-1 when it has none). Pure."""
+    out = np.full(size, -1.0, dtype=np.float32)
+    if similarities.size:
+        np.maximum.at(out, owners, similarities.astype(np.float32))
+    return out
+
+
 class HybridRetriever:
-    def __init__(self, index: Index, candidates: int = 40, rrf_k: int = 60, reference_boost: float = 2.0,
-                 superseded_penalty: float = 0.85):
+    def __init__(self, index: Index, weights: RankWeights | None = None):
         self.index = index
-        self.candidates = candidates
-        self.rrf_k = rrf_k
-        self.reference_boost = reference_boost
-        self.superseded_penalty = superseded_penalty
+        self.weights = weights or RankWeights()
+        self._languages: np.ndarray | None = None
+        self._superseded: np.ndarray | None = None
 
-    def retrieve(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+    def retrieve(self, query: Query | str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        query = as_query(query)
         self.index.require()
-        filters = filters or Filters()
-        query = expand_query(query)
-        want_footnotes = bool(_AMENDMENT_WORDS.search(query))
+        signals, usable, extra = self.signals(query, filters or Filters())
+        scores = self.weights.as_vector() @ signals
+        scores = np.where(usable, scores, -np.inf)
+        ranked = [int(i) for i in np.argsort(-scores, kind="stable")[:k] if np.isfinite(scores[i])]
+        return [self._hit(i, float(scores[i]), signals, extra) for i in ranked]
 
-        def usable(chunk: Chunk) -> bool:
-            return filters.accepts(chunk) and (want_footnotes or chunk.role != "footnote")
+    def signals(self, query: Query, filters: Filters) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+        """The signal matrix (len(SIGNALS) x chunks, aligned with ``index.order``), which chunks may be
+        returned, and the ranks for the hit records."""
+        index, order, text = self.index, self.index.order, query.search
+        chunks = [index.chunks[cid] for cid in order]
+        usable = np.array([self._usable(c, filters, text) for c in chunks], dtype=bool)
+        size = len(order)
+        vector = index.query_vector(text)
+        chunk_sim = index.chunk_similarities(vector)
+        bm25 = index.bm25_scores(text)
+        bm25 = bm25 / bm25.max() if bm25.size and bm25.max() > 0 else np.zeros(size, dtype=np.float32)
+        table = index.sentence_table()
+        if size <= ALL_SENTENCES_UP_TO:
+            sentence = best_per_owner(table.matrix @ vector, table.owners, size) if len(table.owners) else np.full(size, -1.0)
+        else:
+            sentence = self._candidate_sentences(vector, chunk_sim, bm25, usable)
+        sentence = np.where(sentence < -0.5, chunk_sim, sentence)  # chunks without sentences (footnotes)
+        referenced = self._referenced(query, chunks)
+        named = jurisdiction_hints(text)
+        jurisdiction = np.array([1.0 if named & jurisdictions_of(c) else 0.0 for c in chunks], dtype=np.float32)
+        signals = np.vstack([chunk_sim, sentence, language_margin(sentence, self.languages(), usable),
+                             jurisdiction, bm25, referenced, self.superseded()]).astype(np.float32)
+        extra = {"dense_rank": _ranks(chunk_sim, usable), "bm25_rank": _ranks(np.where(bm25 > 0, bm25, -np.inf), usable)}
+        return signals, usable, extra
 
-        chunks = self.index.chunks
-        dense_n = self.candidates * (3 if filters.jurisdiction or not want_footnotes else 1)
-        dense = [(cid, sim) for cid, sim in self.index.dense_search(query, dense_n, filters.chroma_where())
-                 if usable(chunks[cid])][: self.candidates]
-        similarity = dict(dense)
+    def languages(self) -> np.ndarray:
+        if self._languages is None or len(self._languages) != len(self.index.order):
+            self._languages = np.array([self.index.chunks[c].language for c in self.index.order])
+        return self._languages
 
-        scores = self.index.bm25_scores(query)
-        bm25_ranked = [self.index.order[i] for i in scores.argsort()[::-1] if scores[i] > 0]
-        bm25 = [cid for cid in bm25_ranked if usable(chunks[cid])][: self.candidates]
+    def superseded(self) -> np.ndarray:
+        if self._superseded is None or len(self._superseded) != len(self.index.order):
+            self._superseded = np.array([0.0 if self.index.chunks[c].info.in_force() else 1.0 for c in self.index.order],
+                                        dtype=np.float32)
+        return self._superseded
 
-        dense_ids = [cid for cid, _ in dense]
-        rankings = [dense_ids, bm25]
-        named = jurisdiction_hints(query)
-        if named:  # a third vote for chunks of the jurisdictions the question names, in dense order
-            rankings.append([cid for cid in dense_ids if named & _jurisdictions(chunks[cid])])
-        fused = reciprocal_rank_fusion(rankings, k=self.rrf_k)
-
-        referenced = self._referenced(query, usable)
-        for cid in referenced:
-            fused[cid] = fused.get(cid, 0.0) + self.reference_boost / (self.rrf_k + 1)
-        for cid in fused:
-            if not chunks[cid].info.in_force():
-                fused[cid] *= self.superseded_penalty
-
-        dense_rank = {cid: r for r, cid in enumerate(dense_ids, 1)}
-        bm25_rank = {cid: r for r, cid in enumerate(bm25, 1)}
-        ranked = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
-        return [
-            Hit(chunk=chunks[cid], score=score, dense_rank=dense_rank.get(cid), bm25_rank=bm25_rank.get(cid),
-                reference_match=cid in referenced, dense_similarity=similarity.get(cid))
-            for cid, score in ranked
-        ]
-
-    def _referenced(self, query: str, usable) -> set[str]:
-        refs = parse_references(query)
-        if not refs:
-            return set()
-        hints = document_hints(query, self.index.documents())
-        out: set[str] = set()
-        for ref in refs:
-            matches = [c for c in self.index.by_article(ref.article) if usable(c)]
-            hinted = [c for c in matches if c.doc_id in hints]
-            out.update(c.id for c in (hinted or matches))
+    def _candidate_sentences(self, vector: np.ndarray, chunk_sim: np.ndarray, bm25: np.ndarray,
+                             usable: np.ndarray) -> np.ndarray:
+        """Best-sentence similarity for the likeliest chunks only (large corpora)."""
+        table = self.index.sentence_table()
+        top = set(np.argsort(-np.where(usable, chunk_sim, -np.inf))[:CANDIDATES_ABOVE_LIMIT].tolist())
+        top |= set(np.argsort(-bm25)[:CANDIDATES_ABOVE_LIMIT // 10].tolist())
+        rows = [r for i in top for r in table.rows_of.get(self.index.order[i], [])]
+        out = np.full(len(self.index.order), -1.0, dtype=np.float32)
+        if rows:
+            rows_array = np.asarray(rows)
+            np.maximum.at(out, table.owners[rows_array], (table.matrix[rows_array] @ vector).astype(np.float32))
         return out
 
+    def _usable(self, chunk: Chunk, filters: Filters, text: str) -> bool:
+        if not filters.accepts(chunk):
+            return False
+        if chunk.role == "footnote":
+            return bool(_AMENDMENT_WORDS.search(text))
+        if chunk.role == "bibliography":
+            return bool(_BIBLIOGRAPHY_WORDS.search(text))
+        return True
 
-class LegalRetriever(BaseRetriever):
-    """LangChain adapter: ``LegalRetriever(retriever=hybrid, k=5).invoke("question")``."""
+    def _referenced(self, query: Query, chunks: list[Chunk]) -> np.ndarray:
+        out = np.zeros(len(chunks), dtype=np.float32)
+        refs = parse_references(query.search)
+        if not refs:
+            return out
+        hints = document_hints(query.search, self.index.documents())
+        position = {cid: i for i, cid in enumerate(self.index.order)}
+        for ref in refs:
+            matches = self.index.by_article(ref.article)
+            hinted = [c for c in matches if c.doc_id in hints]
+            for chunk in hinted or matches:
+                out[position[chunk.id]] = 1.0
+        return out
 
-    retriever: Any
-    k: int = 5
-    jurisdiction: str | None = None
-    doc_id: str | None = None
-    language: str | None = None
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        hits = self.retriever.retrieve(query, k=self.k, filters=Filters(self.jurisdiction, self.doc_id, self.language))
-        return [hit_to_document(hit) for hit in hits]
+    def _hit(self, i: int, score: float, signals: np.ndarray, extra: dict[str, Any]) -> Hit:
+        chunk = self.index.chunks[self.index.order[i]]
+        return Hit(chunk=chunk, score=score, dense_rank=extra["dense_rank"].get(i), bm25_rank=extra["bm25_rank"].get(i),
+                   reference_match=bool(signals[SIGNALS.index("reference"), i]),
+                   dense_similarity=float(signals[SIGNALS.index("chunk"), i]),
+                   sentence_similarity=float(signals[SIGNALS.index("sentence"), i]))
 
 
-def hit_to_document(hit: Hit) -> Document:
-    chunk = hit.chunk
-    return Document(
-        page_content=chunk.text,
-        id=chunk.id,
-        metadata={
-            "chunk_id": chunk.id, "doc_id": chunk.doc_id, "language": chunk.language,
-            "article": chunk.article, "paragraph": chunk.paragraph, "label": chunk.label(),
-            "heading_path": " › ".join(chunk.heading_path), "score": hit.score,
-            "dense_rank": hit.dense_rank, "bm25_rank": hit.bm25_rank,
-        },
-    )
+def _ranks(scores: np.ndarray, usable: np.ndarray, depth: int = 100) -> dict[int, int]:
+    """1-based rank of the top ``depth`` usable chunks by one signal."""
+    masked = np.where(usable, scores, -np.inf)
+    order = np.argsort(-masked, kind="stable")[:depth]
+    return {int(i): rank for rank, i in enumerate(order, start=1) if np.isfinite(masked[i])}
+

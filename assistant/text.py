@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*", re.UNICODE)
@@ -108,3 +110,15 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 def fold(text: str) -> str:
     """Case- and whitespace-folded text for verbatim comparisons."""
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
+
+
+def document_frequencies(texts: list[str]) -> tuple[Counter, int]:
+    """In how many of the texts each stemmed word occurs, and how many texts there are."""
+    df: Counter = Counter()
+    for text in texts:
+        df.update(set(tokenize(text)))
+    return df, len(texts)
+
+
+def idf(token: str, df: Counter, n_docs: int) -> float:
+    return math.log((n_docs + 1) / (df.get(token, 0) + 0.5))

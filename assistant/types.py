@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, Literal
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "zh": "Chinese"}
-ChunkRole = Literal["provision", "footnote", "table", "text"]
+ChunkRole = Literal["provision", "footnote", "table", "text", "bibliography"]
 AnswerStatus = Literal["answered", "not_found"]
 
 
@@ -128,6 +128,7 @@ class Hit:
     bm25_rank: int | None = None
     reference_match: bool = False
     dense_similarity: float | None = None
+    sentence_similarity: float | None = None
 
 
 @dataclass(frozen=True)

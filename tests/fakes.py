@@ -11,7 +11,8 @@ from langchain_core.embeddings import Embeddings
 from assistant.text import tokenize
 
 # The fake embedder's similarities are not e5's: thresholds calibrated for e5 do not apply.
-FAKE_THRESHOLDS = {"min_dense": 0.0, "min_dense_cross_lingual": 0.0}
+FAKE_THRESHOLDS = {"min_similarity": 0.2, "min_similarity_cross_lingual": 0.0, "min_quantity_similarity": 0.0,
+                   "caution_below": 0.0}
 
 
 class FakeEmbeddings(Embeddings):

@@ -64,8 +64,8 @@ def test_help_documents_exit_codes(runner):
 def test_ask_answers_with_numbered_sources(runner, with_index):
     result = runner.invoke(cli, ["ask", ANSWERABLE])
     assert result.exit_code == 0, result.output
-    assert "Demo Code, Art. 7(1–2) («Living without registration») provides [1]" in result.stdout
-    assert "Sources:\n  [1] Demo Code, Art. 7(1–2) (English, authentic text, in force)" in result.stdout
+    assert "Demo Code, Art. 7(1) («Living without registration») provides [1]" in result.stdout
+    assert "Sources:\n  [1] Demo Code, Art. 7(1) (English, authentic text, in force)" in result.stdout
 
 
 def test_ask_json_schema(runner, with_index):

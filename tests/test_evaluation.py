@@ -25,7 +25,7 @@ QUESTIONS = [
     {"id": "q-landlord", "question": "What happens to a landlord who lets a dwelling to unregistered persons?",
      "language": "en", "topic": "landlords", "answerable": True, "sources": [{"doc_id": "demo-code", "article": "8"}],
      "evidence": ["is subject to a warning"], "must_include": [["warning"]]},
-    {"id": "q-na", "question": "What is the speed limit on motorways?", "language": "en", "topic": "unanswerable",
+    {"id": "q-na", "question": "What is the top speed for cars on motorways?", "language": "en", "topic": "unanswerable",
      "answerable": False, "sources": [], "evidence": [], "must_include": []},
 ]
 
@@ -272,12 +272,3 @@ def test_benchmark_writes_figures_for_every_scale(tmp_path, small_corpus):
     assert results["scaling"][1]["chunks"] == 3 * results["scaling"][0]["chunks"]
     bench_md = (tmp_path / "bench" / "bench.md").read_text(encoding="utf-8")
     assert "hashing embedder, not the e5 model" in bench_md and "| 3x |" in bench_md
-
-
-def test_bm25_hits_get_dense_similarity_without_reordering(fake_assistant):
-    from assistant.evaluation.baselines import with_dense_similarity
-
-    hits = bm25_only(fake_assistant.index)("fine for living without registration", 4)
-    annotated = with_dense_similarity(fake_assistant.index)("fine for living without registration", hits)
-    assert [h.chunk.id for h in annotated] == [h.chunk.id for h in hits]
-    assert all(h.dense_similarity is not None and -1.0 <= h.dense_similarity <= 1.0001 for h in annotated)

@@ -1,8 +1,11 @@
-"""Answering: evidence check, extractive composer (default), LLM answerer with verification,
-follow-up condensing, currency and coverage warnings."""
+"""Answering: the decision (answer, caution, decline), the extractive composer (default), the LLM
+answerer with verification, citations and warnings. ``compose_reply`` is the entry point."""
 
-from .compose import AnswerContext, answer_question
-from .condense import condense_question
-from .prompts import CANNOT_ANSWER_PHRASE
+from ..prompts import CANNOT_ANSWER_PHRASE
+from .compose import compose_reply
+from .context import AnswerContext
+from .decision import Decision, Evidence, Thresholds, decide
+from .reply import Reply
 
-__all__ = ["AnswerContext", "answer_question", "condense_question", "CANNOT_ANSWER_PHRASE"]
+__all__ = ["AnswerContext", "compose_reply", "Reply", "Decision", "Evidence", "Thresholds", "decide",
+           "CANNOT_ANSWER_PHRASE"]

@@ -4,9 +4,9 @@ provision), fragmentary documents, provisions the question names that the corpus
 from __future__ import annotations
 
 from ..index import Index
+from ..prompts import MISSING_PROVISION, SUPERSEDED, SUPERSEDED_MATCH
 from ..references import document_hints, parse_references
 from ..types import Chunk, DocInfo
-from .prompts import MISSING_PROVISION, SUPERSEDED, SUPERSEDED_MATCH
 
 
 def _title(index: Index, doc_id: str) -> str:

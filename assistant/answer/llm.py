@@ -1,16 +1,30 @@
 """The opt-in LLM answerer: numbered, delimited sources in the prompt; then every sentence is
-verified (markers, citations, numbers) and the extractive answer is the fallback."""
+verified (markers, citations, numbers). When no model answers, or nothing it says survives
+verification, the caller falls back to the extractive answer with the warning given here."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from ..types import Answer, Citation, Hit
-from .compose import AnswerContext, extractive_answer, not_found, source_notes
-from .prompts import CANNOT_ANSWER_PHRASE, LLM_FALLBACK, SOURCE_TEMPLATE, SYSTEM_PROMPT, USER_PROMPT
+from ..prompts import CANNOT_ANSWER_PHRASE, LLM_FALLBACK, LLM_NO_ANSWER, LLM_UNAVAILABLE, SOURCE_TEMPLATE, SYSTEM_PROMPT, USER_PROMPT
+from ..query import Query
+from ..types import Citation, Hit
+from .citations import not_found_text, source_notes
+from .context import AnswerContext
+from .reply import Reply
 from .verify import MARKER, verify_answer
 
 MAX_SOURCES = 5
+
+
+@dataclass(frozen=True)
+class LLMOutcome:
+    """``reply`` is None when the caller must fall back to the extractive answer (``warning`` says why)."""
+
+    reply: Reply | None
+    warning: str = ""
 
 
 def escape_source(text: str) -> str:
@@ -26,29 +40,27 @@ def build_messages(question: str, hits: list[Hit]) -> list:
     return [SystemMessage(SYSTEM_PROMPT), HumanMessage(USER_PROMPT.format(sources=sources, question=escape_source(question)))]
 
 
-def llm_answer(question: str, hits: list[Hit], context: AnswerContext, language: str, query: str) -> Answer:
+def llm_reply(query: Query, hits: list[Hit], context: AnswerContext) -> LLMOutcome:
     given = hits[:MAX_SOURCES]
     try:
-        reply = context.llm_factory().invoke(build_messages(question, given))
+        reply = context.llm_factory().invoke(build_messages(query.standalone, given))
         raw = str(getattr(reply, "content", reply) or "").strip()
     except Exception as exc:  # the model server is down or the model failed: say so, answer anyway
-        return _fallback(question, hits, context, language, query, f"{LLM_FALLBACK} ({type(exc).__name__}: {exc})")
+        return LLMOutcome(None, LLM_UNAVAILABLE.format(reason=f"{type(exc).__name__}: {exc}"[:300]))
     if CANNOT_ANSWER_PHRASE.lower().rstrip(".") in raw.lower():
-        answer = not_found(question, hits, language, query)
-        answer.warnings.append("The language model found no answer in the sources.")
-        return answer
+        return LLMOutcome(Reply(status="not_found", text=not_found_text(hits, query.language), warnings=(LLM_NO_ANSWER,),
+                                mode="llm"))
     sources = {i: h.chunk.text for i, h in enumerate(given, start=1)}
     labels = {i: f"{h.chunk.article or ''} {h.chunk.paragraph or ''}" for i, h in enumerate(given, start=1)}
     checked = verify_answer(raw, sources, labels)
     if not checked.kept:
-        return _fallback(question, hits, context, language, query, LLM_FALLBACK)
-    text, citations = _renumber(checked.kept, given, language)
-    warnings = [f"Removed an unverifiable statement ({reason}): {sentence}" for sentence, reason in checked.dropped]
-    return Answer(question=question, text=text, status="answered", citations=citations, warnings=warnings,
-                  hits=hits, query=query)
+        return LLMOutcome(None, LLM_FALLBACK)
+    text, citations = renumber(checked.kept, given, query.language)
+    warnings = tuple(f"Removed an unverifiable statement ({reason}): {sentence}" for sentence, reason in checked.dropped)
+    return LLMOutcome(Reply(status="answered", text=text, citations=tuple(citations), warnings=warnings, mode="llm"))
 
 
-def _renumber(sentences: list[str], given: list[Hit], language: str) -> tuple[str, list[Citation]]:
+def renumber(sentences: list[str], given: list[Hit], language: str) -> tuple[str, list[Citation]]:
     """Number the cited sources 1..m in order of first use; the quote is the cited chunk's text."""
     order: dict[int, int] = {}
     for sentence in sentences:
@@ -63,9 +75,3 @@ def _renumber(sentences: list[str], given: list[Hit], language: str) -> tuple[st
             paragraph=chunk.paragraph, quote=chunk.text, language=chunk.language, authentic=chunk.info.authentic,
             in_force=chunk.info.in_force(), label=chunk.label(), note=" ".join(source_notes(chunk, language))))
     return text, citations
-
-
-def _fallback(question, hits, context, language, query, why: str) -> Answer:
-    answer = extractive_answer(question, hits, context, language, query)
-    answer.warnings.insert(0, why)
-    return answer

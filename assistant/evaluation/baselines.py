@@ -3,21 +3,17 @@ the same metrics apply:
 
 - ``textbook``: LangChain's textbook recipe: RecursiveCharacterTextSplitter(1000, 200) over each
   file's body, dense-only retrieval with the same embedder, in its own Chroma collection;
-- ``bm25``: BM25 alone over our provision-level chunks (for the answerer's evidence gate, its hits are
-  then given their dense similarity, which does not change the ranking);
+- ``bm25``: BM25 alone over our provision-level chunks;
 - ``dense``: dense similarity alone over our chunks;
-- ``ours``: the hybrid retriever through the public API.
+- ``ours``: our retriever through the public API.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
-
-import numpy as np
 
 from ..corpus import load_corpus
 from ..embeddings import backend_name
@@ -38,22 +34,6 @@ def bm25_only(index: Index) -> Retrieve:
         return [Hit(chunk=index.chunks[index.order[i]], score=float(scores[i]), bm25_rank=rank)
                 for rank, i in enumerate(ranked, start=1)]
     return retrieve
-
-
-def with_dense_similarity(index: Index) -> Callable[[str, list[Hit]], list[Hit]]:
-    """Give BM25 hits the cosine similarity of the query to each chunk (from the index's stored
-    vectors), without changing their order. The answerer's evidence gate reads ``dense_similarity``;
-    without it every BM25-only answer would be declined, and the comparison would no longer be
-    about retrieval."""
-    def annotate(query: str, hits: list[Hit]) -> list[Hit]:
-        if not hits:
-            return hits
-        query_vector = np.asarray(index.embeddings.embed_query(query))
-        stored = index.collection.get(ids=[h.chunk.id for h in hits], include=["embeddings"])
-        vectors = dict(zip(stored["ids"], stored["embeddings"]))
-        return [dataclasses.replace(h, dense_similarity=float(np.dot(query_vector, vectors[h.chunk.id])))
-                if h.chunk.id in vectors else h for h in hits]
-    return annotate
 
 
 def dense_only(index: Index) -> Retrieve:

@@ -29,19 +29,29 @@ def _scales(value: str) -> list[int]:
 @click.option("--output", required=True, type=click.Path(file_okay=False), help="Folder for results.json, report.md, plots.")
 @click.option("--cache", type=click.Path(file_okay=False), default=None,
               help="Where the textbook baseline keeps its Chroma store (default: OUTPUT/.cache).")
-def eval_command(questions: str, k: int, mode: str, compare: bool, output: str, cache: str | None) -> None:
+@click.option("--cv", "cv", default=0, show_default=True, type=click.IntRange(0, 20),
+              help="Also report figures cross-validated over this many folds (0: off); writes cv.json.")
+def eval_command(questions: str, k: int, mode: str, compare: bool, output: str, cache: str | None, cv: int) -> None:
     """Evaluate retrieval, answers, citations and refusals on a questions file."""
     from .runner import run_evaluation
 
+    if cv == 1:
+        raise click.BadParameter("cross-validation needs at least 2 folds", param_hint="--cv")
     try:
-        results = run_evaluation(questions, output, k=k, mode=mode, compare=compare, cache_dir=cache)
+        results = run_evaluation(questions, output, k=k, mode=mode, compare=compare, cache_dir=cache, cv=cv)
     except (QuestionsFileError, AssistantError) as exc:
         raise click.ClickException(str(exc)) from None
-    r, a, f = results["retrieval"], results["answer"], results["refusal"]
-    click.echo(f"{results['n_questions']} questions: hit@5 {_pct(r['hit@5'])}, MRR {_num(r['mrr'])}, "
-               f"answer accuracy {_pct(a['accuracy'])}, citation precision {_pct(a['citation_precision'])}, "
-               f"citation validity {_pct(a['citation_validity'])}, refusal accuracy {_pct(f['accuracy'])}")
+    click.echo(_summary_line(f"{results['n_questions']} questions, in-sample", results))
+    if results.get("cross_validated"):
+        click.echo(_summary_line(f"cross-validated ({cv} folds)", results["cross_validated"]))
     click.echo(f"Report: {Path(output) / 'report.md'}")
+
+
+def _summary_line(name: str, block: dict) -> str:
+    r, a, f = block["retrieval"], block["answer"], block["refusal"]
+    return (f"{name}: hit@5 {_pct(r['hit@5'])}, MRR {_num(r['mrr'])}, answer accuracy {_pct(a['accuracy'])}, "
+            f"false refusals {_pct(f['false_refusal_rate'])}, refusal accuracy {_pct(f['accuracy'])}, "
+            f"citation precision {_pct(a['citation_precision'])}, citation validity {_pct(a['citation_validity'])}")
 
 
 @click.command("bench")

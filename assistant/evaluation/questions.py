@@ -25,12 +25,13 @@ class Question:
     sources: tuple[dict[str, Any], ...] = ()
     evidence: tuple[str, ...] = ()
     must_include: tuple[tuple[str, ...], ...] = ()
+    history: tuple[str, ...] = ()  # earlier user turns of a conversation, oldest first
     line: int = 0
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 REQUIRED = {"id": str, "question": str, "answerable": bool}
-KNOWN = {"id", "question", "language", "topic", "answerable", "sources", "evidence", "must_include"}
+KNOWN = {"id", "question", "language", "topic", "answerable", "sources", "evidence", "must_include", "history"}
 
 
 def _problem(record: Any) -> str | None:
@@ -59,6 +60,9 @@ def _problem(record: Any) -> str | None:
     if not isinstance(groups, list) or not all(
             isinstance(g, list) and g and all(isinstance(a, str) and a.strip() for a in g) for g in groups):
         return "'must_include' must be a list of non-empty lists of strings"
+    history = record.get("history", [])
+    if not isinstance(history, list) or not all(isinstance(t, str) and t.strip() for t in history):
+        return "'history' must be a list of non-empty strings (the earlier user turns)"
     if record["answerable"] and not evidence:
         return "an answerable question needs at least one 'evidence' snippet"
     return None
@@ -75,6 +79,7 @@ def parse_question(record: dict[str, Any], line: int) -> Question:
                       for s in record.get("sources", [])),
         evidence=tuple(record.get("evidence", [])),
         must_include=tuple(tuple(g) for g in record.get("must_include", [])),
+        history=tuple(record.get("history", [])),
         line=line,
         extra={k: v for k, v in record.items() if k not in KNOWN},
     )

@@ -146,8 +146,22 @@ def write_plots(output: Path, results: dict[str, Any], comparison: dict[str, Any
     return written
 
 
+def cv_section(crossed: dict[str, Any]) -> str:
+    rows = [summary_rows(f"ours, cross-validated ({crossed['folds']} folds)", crossed)]
+    by_language = [summary_rows(name, block) for name, block in crossed["by_language"].items()]
+    fitted = crossed["fitted_on_all"]
+    return "\n\n".join([
+        "## Cross-validated\n\nEvery ranking weight and decision threshold fitted on the other folds only "
+        "(assistant/evaluation/calibration.py); these are the figures to quote.",
+        table(SUMMARY_HEADER, rows),
+        "By language (cross-validated):\n\n" + table(SUMMARY_HEADER, by_language),
+        f"Fitted on all questions (the values Settings should ship with): weights {fitted['weights']}, "
+        f"thresholds {fitted['thresholds']}.",
+    ])
+
+
 def render(results: dict[str, Any], comparison: dict[str, Any] | None, config: dict[str, Any],
-           plots: list[str]) -> str:
+           plots: list[str], crossed: dict[str, Any] | None = None) -> str:
     lat = results["latency_ms"]
     a = results["answer"]
     ok_text_only = [r for r in results["per_question"] if r["answerable"] and r["checks"]["correct_text_only"]]
@@ -166,6 +180,8 @@ def render(results: dict[str, Any], comparison: dict[str, Any] | None, config: d
         f"Latency (ms): retrieve p50 {ms(lat['retrieve_p50'])}, p95 {ms(lat['retrieve_p95'])}; "
         f"answer p50 {ms(lat['answer_p50'])}, p95 {ms(lat['answer_p95'])}.",
     ]
+    if crossed:
+        parts.append(cv_section(crossed))
     if comparison:
         parts.append(comparison_section(comparison))
     parts.append(group_section("By language", results["by_language"]))
@@ -176,6 +192,6 @@ def render(results: dict[str, Any], comparison: dict[str, Any] | None, config: d
 
 
 def write_report(output: Path, results: dict[str, Any], comparison: dict[str, Any] | None,
-                 config: dict[str, Any]) -> None:
+                 config: dict[str, Any], crossed: dict[str, Any] | None = None) -> None:
     plots = write_plots(output, results, comparison)
-    (output / "report.md").write_text(render(results, comparison, config, plots), encoding="utf-8")
+    (output / "report.md").write_text(render(results, comparison, config, plots, crossed), encoding="utf-8")

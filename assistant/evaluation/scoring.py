@@ -68,6 +68,21 @@ def score_question(q: Question, retrieved: Sequence[Hit], answer: Answer, chunk_
     }
 
 
+def answer_checks(q: Question, answer: Answer, chunk_text: ChunkText) -> dict[str, Any]:
+    """Was this answer right, whatever the decision? (Used on the answer composed with
+    ``decline=False``, so that cross-validation can score another decision.)"""
+    shown = answer.text + "\n" + "\n".join(answer.warnings)
+    answered = answer.status == "answered"
+    precise = [metrics.citation_is_precise(chunk_text(c.chunk_id) or c.quote, c.doc_id, c.article, q.evidence, q.sources)
+               for c in answer.citations] if q.answerable else []
+    return {
+        "answered": answered,
+        "correct": q.answerable and metrics.is_correct_answer(answer.status, shown, q.must_include),
+        "citations_precise": precise,
+        "evidence": dict(answer.evidence),
+    }
+
+
 def summarize(records: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """retrieval / answer / refusal figures over a set of per-question records."""
     answerable = [r for r in records if r["answerable"]]

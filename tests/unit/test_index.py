@@ -18,7 +18,8 @@ def test_first_ingest_adds_every_file_and_embeds_every_chunk(tmp_path, small_cor
     report = _bot(tmp_path, small_corpus, embeddings).ingest(progress=False)
     assert len(report.added) == len(SMALL_CORPUS)
     assert report.chunks_embedded == report.chunks_total > 0
-    assert sum(len(call) for call in embeddings.calls) == report.chunks_total
+    assert report.sentences_embedded > 0
+    assert sum(len(call) for call in embeddings.calls) == report.chunks_total + report.sentences_embedded
 
 
 def test_unchanged_corpus_adds_and_embeds_nothing(tmp_path, small_corpus):
@@ -123,9 +124,12 @@ def test_filters_restrict_results(fake_assistant):
     assert {h.chunk.language for h in fake_assistant.retrieve("штраф регистрация", k=10, language="ru")} == {"ru"}
 
 
-def test_acts_in_force_are_preferred_when_both_match(fake_assistant):
-    hits = fake_assistant.retrieve("right to move freely and to choose a place of residence", k=2)
-    assert hits[0].chunk.doc_id == "new-charter"
+def test_a_superseded_weight_prefers_acts_in_force_when_both_match(fake_assistant):
+    query = "right to move freely and to choose a place of residence"
+    preferring = fake_assistant.configured(weight_superseded=0.05, weight_chunk=0.0)
+    assert preferring.retrieve(query, k=2)[0].chunk.doc_id == "new-charter"
+    neutral = fake_assistant.configured(weight_superseded=0.0, weight_chunk=0.0)
+    assert neutral.retrieve(query, k=2)[0].score >= preferring.retrieve(query, k=2)[0].score
 
 
 def test_hits_report_each_rankers_rank(fake_assistant):

@@ -1,9 +1,10 @@
-"""Reference parsing in questions, document and jurisdiction hints, reciprocal rank fusion."""
+"""Reference parsing in questions, document and jurisdiction hints, the ranking functions."""
 
+import numpy as np
 import pytest
 
 from assistant.references import document_hints, jurisdiction_hints, parse_references
-from assistant.retrieval import Filters, reciprocal_rank_fusion
+from assistant.retrieval import Filters, RankWeights, best_per_owner, language_margin
 from assistant.types import Chunk, DocInfo
 
 
@@ -53,24 +54,29 @@ def test_jurisdictions_named_in_a_question(question, expected):
     assert jurisdiction_hints(question) == expected
 
 
-def test_rrf_rewards_agreement_between_rankers():
-    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "a"]], k=60)
-    assert max(fused, key=fused.get) == "b"
-    assert fused["b"] == pytest.approx(1 / 62 + 1 / 61)
+def test_a_chunk_scores_by_its_best_sentence():
+    best = best_per_owner(np.array([0.2, 0.9, 0.5, 0.4]), np.array([0, 0, 2, 2]), 3)
+    assert best.tolist() == pytest.approx([0.9, -1.0, 0.5])
 
 
-def test_rrf_items_in_one_list_only_still_score():
-    fused = reciprocal_rank_fusion([["a"], ["b"]], k=1)
-    assert fused == {"a": 0.5, "b": 0.5}
+def test_language_margin_compares_a_score_with_the_best_of_its_own_language():
+    best = np.array([0.90, 0.80, 0.85, 0.70])
+    languages = np.array(["ru", "ru", "en", "en"])
+    margin = language_margin(best, languages, np.ones(4, dtype=bool), top=1)
+    assert margin.tolist() == pytest.approx([0.0, -0.10, 0.0, -0.15])
 
 
-def test_rrf_weights_scale_a_ranker():
-    fused = reciprocal_rank_fusion([["a"], ["b"]], k=60, weights=[2.0, 1.0])
-    assert fused["a"] == pytest.approx(2 * fused["b"])
+def test_language_margin_ignores_chunks_that_cannot_be_returned():
+    best = np.array([0.99, 0.80])
+    margin = language_margin(best, np.array(["en", "en"]), np.array([False, True]), top=1)
+    assert margin[1] == pytest.approx(0.0)
 
 
-def test_rrf_of_nothing_is_empty():
-    assert reciprocal_rank_fusion([[], []]) == {}
+def test_ranking_weights_sum_the_signals_in_order():
+    weights = RankWeights(chunk=1.0, sentence=2.0, language=0.0, jurisdiction=0.5, bm25=0.0, reference=0.0,
+                          superseded=0.25)
+    signals = np.array([[0.5], [0.25], [9.0], [1.0], [9.0], [9.0], [1.0]])
+    assert (weights.as_vector() @ signals).tolist() == pytest.approx([0.5 + 0.5 + 0.5 - 0.25])
 
 
 def _chunk(doc_id="d", language="en", jurisdiction="KZ, EU"):
@@ -84,8 +90,6 @@ def test_filters_match_any_listed_jurisdiction_and_exact_doc_and_language():
     assert not Filters(jurisdiction="CN").accepts(chunk)
     assert Filters(doc_id="d", language="en").accepts(chunk)
     assert not Filters(language="ru").accepts(chunk)
-    assert Filters(doc_id="d", language="en").chroma_where() == {"$and": [{"doc_id": "d"}, {"language": "en"}]}
-    assert Filters().chroma_where() is None
 
 
 def test_words_that_name_provisions_in_titles_point_nowhere():

@@ -1,0 +1,202 @@
+"""Structured scope checks: positive evidence that the corpus cannot answer a question. Pure functions.
+
+Similarity alone cannot tell "asked in unusual words" from "not in the corpus". These checks look for
+what a question names or asks that the corpus demonstrably lacks:
+
+- a **foreign jurisdiction** whose own law the question is about ("in Uzbekistan", "German
+  authorities", "Ресейде") when the corpus holds no law of it (EU member states count as the EU);
+- a **year** the retrieved provisions never mention ("quota for 2025");
+- a **quantity** the question asks for ("how many days", "сколько стоит", "қанша") of a kind
+  (period, fine, fee, percentage) that no retrieved sentence states;
+- a **name** the corpus never uses (a region, a city) in a question that asks for a figure about it.
+
+The country list is general geography (names in English, Russian and Kazakh), not wording from any
+question set.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..text import normalize, tokenize
+
+# country stem (EN / RU / KK, lower case, matched at a word start) -> jurisdiction code; "EU" for members
+_COUNTRIES: dict[str, str] = {}
+
+
+def _add(code: str, *stems: str) -> None:
+    for stem in stems:
+        _COUNTRIES[stem] = code
+
+
+_add("EU", "german", "германи", "герман", "france", "french", "франци", "француз", "italy", "italian", "итали",
+     "spain", "spanish", "испани", "poland", "polish", "польш", "польск", "netherlands", "dutch", "нидерланд",
+     "голланд", "belgi", "бельги", "austria", "австри", "sweden", "swedish", "швеци", "шведск", "denmark", "danish",
+     "дани", "датск", "finland", "finnish", "финлянд", "финск", "ireland", "irish", "ирланд", "portugal",
+     "portuguese", "португал", "greece", "greek", "греци", "греческ", "czech", "чехи", "чешск", "slovakia", "slovak",
+     "словаки", "hungary", "hungarian", "венгри", "венгерск", "romania", "romanian", "румыни", "румынск", "bulgaria",
+     "bulgarian", "болгари", "болгарск", "croatia", "croatian", "хорвати", "slovenia", "slovenian", "словени",
+     "estonia", "estonian", "эстони", "latvia", "latvian", "латви", "lithuania", "lithuanian", "литв", "литовск",
+     "luxembourg", "люксембург", "malta", "maltese", "мальт", "cyprus", "cypriot", "кипр", "германия", "франция",
+     "италия", "испания", "польша", "берлин", "berlin", "paris", "париж", "warsaw", "варшав")
+_add("KZ", "kazakh", "казах", "қазақ", "astana", "астан", "almaty", "алмат")
+_add("RU", "russia", "russian", "росси", "русск", "ресей", "moscow", "москв", "мәскеу")
+_add("CN", "china", "chinese", "кита", "қытай", "beijing", "пекин", "бейжің")
+_add("UZ", "uzbek", "узбек", "өзбек", "tashkent", "ташкент")
+_add("KG", "kyrgyz", "киргиз", "кыргыз", "қырғыз", "bishkek", "бишкек")
+_add("TJ", "tajik", "таджик", "тәжік")
+_add("TM", "turkmen", "туркмен", "түрікмен")
+_add("AZ", "azerbaijan", "азербайджан", "әзірбайжан")
+_add("AM", "armenia", "армени", "армян")
+_add("GE", "georgia", "грузи", "грузин")
+_add("BY", "belarus", "беларус", "белорус")
+_add("UA", "ukrain", "украин", "украин")
+_add("MD", "moldova", "молдав", "молдов")
+_add("MN", "mongolia", "монголи", "моңғол")
+_add("TR", "turkey", "turkish", "türkiye", "турци", "турецк", "түркия", "түрік")
+_add("IR", "iran", "иран")
+_add("AF", "afghanistan", "афганистан", "ауғанстан")
+_add("IN", "india", "индии", "индия", "үнді")
+_add("JP", "japan", "япони", "жапони")
+_add("KR", "korea", "коре", "корея")
+_add("US", "america", "united states", "usa", "сша", "америк")
+_add("CA", "canada", "канад")
+_add("GB", "britain", "british", "england", "united kingdom", "великобритан", "англи", "ұлыбритан")
+_add("CH", "switzerland", "swiss", "швейцари")
+_add("NO", "norway", "норвеги")
+_add("IL", "israel", "израил")
+_add("AE", "emirates", "uae", "оаэ", "эмират", "dubai", "дубай")
+_add("SA", "saudi", "саудовск")
+_add("EG", "egypt", "египет", "египт")
+_add("AU", "australia", "австрали")
+
+_COUNTRY = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, _COUNTRIES), key=len, reverse=True)) + r")[\w-]*", re.I)
+# The law of the named country governs: "in X", "within X", "X's", "X authorities/law/rules", "в X", "X-да/-де".
+_GOVERNING_BEFORE = re.compile(r"(?:\b(?:in|within|inside|to)|\bв|\bво|\bна)\s+(?:the\s+)?$", re.I)
+_GOVERNING_AFTER = re.compile(
+    r"^(?:'s|’s)?\s+(?:authorit|law|rules|government|police|migration service|embassy|consulate|"
+    r"legislation|regulations|registration office)", re.I)
+_KAZAKH_LOCATIVE = re.compile(r"(?:да|де|та|те|нда|нде)$", re.I)
+_ORIGIN_BEFORE = re.compile(r"(?:\bfrom|\bof|\bиз|\bсо|\bс)\s+(?:the\s+)?$", re.I)
+
+
+def named_countries(question: str) -> list[tuple[str, str, bool]]:
+    """(word, jurisdiction code, governs) for each country the question names; ``governs`` when the
+    question is about that country's own rules rather than a person's origin."""
+    out = []
+    for match in _COUNTRY.finditer(question):
+        word = match.group()
+        code = _COUNTRIES[next(stem for stem in sorted(_COUNTRIES, key=len, reverse=True)
+                               if word.lower().startswith(stem))]
+        before, after = question[:match.start()][-20:], question[match.end():][:40]
+        governs = bool(_GOVERNING_BEFORE.search(before) or _GOVERNING_AFTER.match(after)
+                       or (_KAZAKH_LOCATIVE.search(word) and not _ORIGIN_BEFORE.search(before)))
+        if _ORIGIN_BEFORE.search(before):
+            governs = False
+        out.append((word, code, governs))
+    return out
+
+
+def foreign_jurisdictions(question: str, held: Iterable[str]) -> tuple[str, ...]:
+    """Countries whose own law the question is about and the corpus does not hold (EU members are
+    the EU). Empty when the question also asks about a held jurisdiction in the same way."""
+    held_codes = {code.upper() for code in held}
+    governing = [(word, code) for word, code, governs in named_countries(question) if governs]
+    if any(code in held_codes for _, code in governing):
+        return ()
+    return tuple(dict.fromkeys(word for word, code in governing if code not in held_codes))
+
+
+# --------------------------------------------------------------------------- years
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_NOTE_LINE = re.compile(r"^\s*(?:Примечание|Note|Footnote|Сноска)\b.*$", re.M)
+
+
+def missing_years(question: str, texts: Iterable[str]) -> tuple[str, ...]:
+    """The question's years when none of them appears in the texts (notes aside), else empty."""
+    years = set(_YEAR.findall(question))
+    stated = set(_YEAR.findall(_NOTE_LINE.sub("", " ".join(texts))))
+    return tuple(sorted(years)) if years and not years & stated else ()
+
+
+# --------------------------------------------------------------------------- quantities
+_HOW_MUCH = re.compile(
+    r"\bhow\s+(?:many|much|long|soon|often)\b|\bwithin\s+what\b|\bby\s+how\s+much\b"
+    r"|\bwhat\s+(?:\w+\s+){0,2}(?:amount|percentage|share|size|number|figure|rate|level|period|deadline|fee|cost|price|"
+    r"sum|quota|term|age|fine|penalty)\b"
+    r"|\bсколько\b|\bкак\s+долго\b|\bв\s+какой\s+срок|\bна\s+какой\s+срок|\bв\s+течение\s+какого"
+    r"|\bкак\w*\s+(?:\w+\s+)?(?:размер|срок|процент|сумм|показател|цифр|квот|доля|стоимост|возраст|штраф)\w*"
+    r"|\bқанша\b|\bнеше\b|\bқандай\s+(?:\w+\s+)?(?:мөлшер|көрсеткіш|мерзім|пайыз|сома|айыппұл)\w*|\bқай\s+уақыт"
+    r"|多少|几|多长|多久",
+    re.I,
+)
+_UNITS = {
+    "period": r"\bday|\bweek|\bmonth|\byear|сут|\bдн[еяи]|\bдень|недел|месяц|\bгод|\bлет\b|\bсрок|күн|апта|\bай\b|\bайға|"
+              r"\bайдан|\bжыл|日|天|月|年|\blong\b|долго|period|deadline|мерзім",
+    "percent": r"percent|%|процент|пайыз|\bshare\b|\bдоля|үлес",
+    "fine": r"\bfine|penalt|штраф|айыппұл|санкци|жаза",
+    "fee": r"\bfee|\bcost|\bprice|\bcharge|\bduty\b|\bpay\b|tenge|тенге|теңге|euro|евро|dollar|доллар|пошлин|\bсбор|"
+           r"стоит|стоимост|\bплат|алым|тұрады|бағасы|төле|元|费",
+}
+_STATED_UNITS = {
+    "period": _UNITS["period"],
+    "percent": _UNITS["percent"],
+    "fine": r"monthly\s+(?:settlement|calculation)|месячн\w*\s+расчетн|айлық\s+есептік|\bmci\b|\bмрп\b|\bаек\b|"
+            r"tenge|тенге|теңге|\bfine|штраф|айыппұл|罚款|元",
+    "fee": r"tenge|тенге|теңге|euro|евро|dollar|доллар|monthly\s+(?:settlement|calculation)|месячн\w*\s+расчетн|"
+           r"айлық\s+есептік|\bmci\b|\bмрп\b|\bаек\b|\bfee|пошлин|\bсбор|元|费",
+}
+
+
+_ASKS_PERIOD = re.compile(r"\bhow\s+(?:long|soon|often)\b|\bкак\s+долго\b|\b(?:в|на)\s+какой\s+срок|\bв\s+течение\s+какого"
+                          r"|\bқанша\s+(?:уақыт|күн|ай|жыл)|\bқай\s+уақыт|多久|多长", re.I)
+
+
+def asked_quantity(question: str) -> str | None:
+    """The kind of number the question asks for ('period', 'percent', 'fine', 'fee', 'count'), or None."""
+    if not _HOW_MUCH.search(question):
+        return None
+    if _ASKS_PERIOD.search(question):
+        return "period"
+    text = normalize(question)
+    for kind in ("percent", "fine", "fee", "period"):
+        if re.search(_UNITS[kind], text):
+            return kind
+    return "count"
+
+
+def states_quantity(text: str, kind: str) -> bool:
+    """Does the text state a number of the given kind (a number word or digits near a unit word)?"""
+    from .verify import numbers_in  # numbers in digits and EN/RU/KK words
+
+    body = re.sub(r"^\s*\d+(?:-\d+)?[.)]\s*", "", text)  # a paragraph's own number is not a quantity
+    if not numbers_in(body) and not re.search(r"[零〇一二三四五六七八九十百千两]", body):
+        return False
+    if kind == "count":
+        return True
+    folded = normalize(body)
+    for match in re.finditer(_STATED_UNITS[kind], folded):
+        window = folded[max(0, match.start() - 60):match.end() + 40]
+        if numbers_in(window) or re.search(r"[零〇一二三四五六七八九十百千两]", window):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- names
+_CAPITALISED = re.compile(r"(?<![\w\-«\"“])([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]{3,})")
+
+
+def unknown_names(question: str, vocabulary: set[str]) -> tuple[str, ...]:
+    """Capitalised words inside a sentence (not its first word) that the corpus never uses and that
+    name no country: regions, cities, organisations the corpus knows nothing about."""
+    out = []
+    for match in _CAPITALISED.finditer(question):
+        before = question[:match.start()].rstrip()
+        if not before or before[-1] in ".!?:;[(«\"“":
+            continue  # first word of a sentence
+        word = match.group(1)
+        if _COUNTRY.match(word) or any(t in vocabulary for t in tokenize(word)):
+            continue
+        out.append(word)
+    return tuple(dict.fromkeys(out))
