@@ -73,11 +73,9 @@ CAUTION = {
 FRAGMENT_NOTE = "The corpus holds only part of this document: {completeness}"
 
 MISSING_PROVISION = {
-    "en": "The corpus does not hold the text of {refs} of {title} ({completeness}). "
-          "The answer below rests on what the corpus does hold, including secondary sources.",
-    "ru": "Текста {refs} ({title}) в корпусе нет ({completeness}). "
-          "Ответ ниже основан на том, что в корпусе есть, включая вторичные источники.",
-    "kk": "{refs} мәтіні ({title}) корпуста жоқ ({completeness}). Төмендегі жауап корпустағы бар мәліметтерге негізделген.",
+    "en": "The corpus does not hold the text of {refs} of {title} ({completeness}).",
+    "ru": "Текста {refs} ({title}) в корпусе нет ({completeness}).",
+    "kk": "{refs} мәтіні ({title}) корпуста жоқ ({completeness}).",
 }
 
 SECONDARY_NOTE = {

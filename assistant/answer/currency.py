@@ -40,23 +40,27 @@ def superseded_warning(index: Index, chunk: Chunk, language: str) -> str:
     return text
 
 
-def missing_provisions(index: Index, question: str, language: str) -> list[str]:
-    """A warning for each article the question names in a document that does not hold it."""
+def absent_articles(index: Index, question: str) -> list[tuple[DocInfo, list[str]]]:
+    """Each document the question names with the articles it names that the corpus does not hold of it."""
     refs = parse_references(question)
     if not refs:
         return []
     documents: list[DocInfo] = index.documents()
-    hinted = document_hints(question, documents)
-    warnings = []
-    for doc_id in sorted(hinted):
+    out = []
+    for doc_id in sorted(document_hints(question, documents)):
         info = next(d for d in documents if d.doc_id == doc_id)
-        held = {c.article for c in index.chunks.values() if c.doc_id == doc_id}
-        absent = [r.article for r in refs if r.article not in held]
-        if absent and info.is_fragmentary():
-            label = ", ".join(f"Art. {a}" for a in absent)
-            warnings.append(MISSING_PROVISION.get(language, MISSING_PROVISION["en"]).format(
-                refs=label, title=info.short_title, completeness=_short(info.completeness)))
-    return warnings
+        absent = [r.article for r in refs if not index.by_article(r.article, [doc_id])]
+        if absent:
+            out.append((info, absent))
+    return out
+
+
+def missing_provisions(index: Index, question: str, language: str) -> list[str]:
+    """A warning for each article the question names in a document that does not hold it."""
+    return [MISSING_PROVISION.get(language, MISSING_PROVISION["en"]).format(
+                refs=", ".join(f"Art. {a}" for a in absent), title=info.short_title,
+                completeness=_short(info.completeness or "no note on completeness"))
+            for info, absent in absent_articles(index, question)]
 
 
 def _short(text: str, limit: int = 220) -> str:

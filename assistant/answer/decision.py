@@ -19,6 +19,7 @@ from ..query import Query
 from ..text import idf, tokenize
 from ..types import Hit
 from . import scope
+from .currency import absent_articles
 
 if TYPE_CHECKING:
     from .context import AnswerContext
@@ -37,6 +38,7 @@ class Evidence:
     coverage: float  # idf-weighted share of the question's words found in the top hits
     cross_lingual: bool  # the top hit is in another language than the question
     foreign: tuple[str, ...] = ()  # jurisdictions asked about whose law the corpus lacks
+    absent_articles: tuple[str, ...] = ()  # articles the question names that the named act lacks
     missing_years: tuple[str, ...] = ()  # years asked about that the top hits never mention
     asked_quantity: str | None = None  # 'period', 'money', 'percent', 'count'
     quantity_stated: bool = True  # a close sentence states a number of that kind
@@ -69,6 +71,8 @@ def decide(evidence: Evidence, thresholds: Thresholds) -> Decision:
     reasons = []
     if evidence.foreign:
         reasons.append(f"asks about the law of {', '.join(evidence.foreign)}, which the corpus does not hold")
+    if evidence.absent_articles:
+        reasons.append(f"names {', '.join(evidence.absent_articles)}, which the corpus does not hold")
     if evidence.missing_years:
         reasons.append(f"asks about {', '.join(evidence.missing_years)}, which the closest provisions never mention")
     quantity_missing = evidence.asked_quantity and not evidence.quantity_stated
@@ -108,18 +112,24 @@ def gather(query: Query, hits: list[Hit], context: AnswerContext) -> Evidence:
     sentences: list[tuple[float, str]] = []
     for hit in top:
         spans, sims = context.sentence_similarities(hit.chunk, question)
-        sentences += [(float(sim), hit.chunk.text[s:e]) for (s, e), sim in zip(spans, sims)]
+        # a sentence in another language cannot share the question's words: its heading is not compared
+        heading = " ".join(hit.chunk.heading_path[-1:]) if hit.chunk.language == query.language else None
+        sentences += [(float(sim), hit.chunk.text[s:e], heading) for (s, e), sim in zip(spans, sims)]
     sentences.sort(key=lambda pair: -pair[0])
     best = sentences[0][0] if sentences else max((h.dense_similarity or 0.0) for h in top)
     kind = scope.asked_quantity(query.standalone)
+    subject, unknown_words = scope.subject_words(query.standalone, df, n_docs)
     labels = [f"{h.chunk.info.title} {h.chunk.info.short_title} {h.chunk.search_text()}" for h in hits[:YEAR_HITS]]
     return Evidence(
         best_sentence=round(best, 4),
         coverage=round(coverage(question, [h.chunk.search_text() for h in top], df, n_docs), 4),
         cross_lingual=top[0].chunk.language != query.language,
         foreign=scope.foreign_jurisdictions(query.standalone, context.held_jurisdictions()),
+        absent_articles=tuple(f"{info.short_title} Art. {a}" for info, articles in absent_articles(context.index, query.standalone)
+                              for a in articles),
         missing_years=scope.missing_years(query.standalone, labels),
         asked_quantity=kind,
-        quantity_stated=kind is None or any(scope.states_quantity(text, kind) for _, text in sentences[:QUANTITY_SENTENCES]),
+        quantity_stated=kind is None or any(scope.figure_about_subject(text, heading, kind, subject, unknown_words)
+                                            for _, text, heading in sentences[:QUANTITY_SENTENCES]),
         unknown_names=scope.unknown_names(query.standalone, set(df)),
     )

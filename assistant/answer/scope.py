@@ -183,6 +183,32 @@ def states_quantity(text: str, kind: str) -> bool:
     return False
 
 
+SPECIFIC_SHARE = 0.10  # a word in at most this share of chunks says what a question is about
+
+
+def subject_words(question: str, df, n_docs: int) -> tuple[set[str], bool]:
+    """The question's words that say what it is about (in few chunks; not units or "how many"), and
+    whether it uses words the corpus never does."""
+    kind_words = set(tokenize(" ".join(m.group() for kind in _UNITS for m in re.finditer(_UNITS[kind], normalize(question)))))
+    kind_words |= set(tokenize(" ".join(m.group() for m in _HOW_MUCH.finditer(question))))
+    words = [t for t in tokenize(question) if t not in kind_words and not t.isdigit()]
+    specific = {t for t in words if 0 < df.get(t, 0) <= SPECIFIC_SHARE * n_docs}
+    return specific, any(df.get(t, 0) == 0 for t in words)
+
+
+def figure_about_subject(sentence: str, heading: str | None, kind: str, subject: set[str], unknown_words: bool) -> bool:
+    """Does the sentence (under its heading) state a figure of the asked kind about what the question
+    asks? A question whose every telling word is one the corpus never uses has no such sentence.
+    ``heading`` None: the sentence is in another language than the question, and only the figure counts."""
+    if not states_quantity(sentence, kind):
+        return False
+    if heading is None:
+        return True
+    if subject:
+        return bool(subject & set(tokenize(f"{heading} {sentence}")))
+    return not unknown_words
+
+
 # --------------------------------------------------------------------------- names
 _CAPITALISED = re.compile(r"(?<![\w\-«\"“])([A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][a-zа-яёәғқңөұүһі]{3,})")
 

@@ -129,8 +129,21 @@ def decision_right(record: dict[str, Any], thresholds: Thresholds) -> bool:
 
 
 def outcome_table(records: Sequence[dict[str, Any]], grid: Sequence[Thresholds]) -> np.ndarray:
-    """1 where a record's outcome is right under a threshold setting (rows: records, columns: grid)."""
-    return np.array([[decision_right(r, t) for t in grid] for r in records], dtype=np.float32)
+    """1 where a record's outcome is right under a threshold setting (rows: records, columns: grid).
+    The same outcome as ``decision_right`` (a test checks it), computed for the whole grid at once."""
+    columns = {name: np.array([getattr(t, name) for t in grid]) for name in
+               ("min_similarity", "min_similarity_cross_lingual", "min_quantity_similarity")}
+    rows = []
+    for record in records:
+        e = evidence_of(record)
+        always = bool(e.foreign or e.absent_articles or e.missing_years or (e.asked_quantity and e.unknown_names))
+        floor = columns["min_similarity_cross_lingual"] if e.cross_lingual else columns["min_similarity"]
+        declined = always | (e.best_sentence < floor)
+        if e.asked_quantity and not e.quantity_stated:
+            declined = declined | (e.best_sentence < columns["min_quantity_similarity"])
+        right = declined if not record["answerable"] else (~declined & bool(record["if_answered"]["correct"]))
+        rows.append(right)
+    return np.array(rows, dtype=np.float32)
 
 
 def best_thresholds(table: np.ndarray, rows: Sequence[int], grid: Sequence[Thresholds]) -> Thresholds:
