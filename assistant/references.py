@@ -20,6 +20,7 @@ _PATTERNS = (
 )
 _CHINESE = re.compile(r"第([零〇一二三四五六七八九十百千两\d]+)条")
 _NUMBER = re.compile(_NUM)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,18 @@ _GENERIC_TITLE_WORDS = set(tokenize("article articles art extract extracts fragm
 
 
 def document_hints(question: str, documents: Iterable[DocInfo]) -> set[str]:
-    """doc_ids whose distinctive title words appear in the question ("Directive", "TFEU", "Code").
+    """doc_ids whose distinctive title words appear in the question ("Directive", "TFEU", "Code", "1995").
 
     A title word is distinctive when at most two documents share it, so "Republic" or "Law"
-    never point anywhere."""
+    never point anywhere. Numbers count only as years ("the 1995 Constitution"), not as article
+    numbers that happen to be in a title ("No 492/2011")."""
     docs = list(documents)
     words = {d.doc_id: set(tokenize(f"{d.short_title} {d.title}")) - _GENERIC_TITLE_WORDS for d in docs}
     frequency = Counter(w for ws in {doc: ws for doc, ws in words.items()}.values() for w in ws)
     asked = set(tokenize(question))
     return {
         doc_id for doc_id, ws in words.items()
-        if any(frequency[w] <= 2 and len(w) > 2 and not w.isdigit() for w in ws & asked)
+        if any(frequency[w] <= 2 and len(w) > 2 and (not w.isdigit() or _YEAR.fullmatch(w)) for w in ws & asked)
     }
 
 

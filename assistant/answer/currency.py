@@ -46,12 +46,14 @@ def absent_articles(index: Index, question: str) -> list[tuple[DocInfo, list[str
     if not refs:
         return []
     documents: list[DocInfo] = index.documents()
+    hinted = sorted(document_hints(question, documents))
+    # an article that one of the named documents holds is not missing (the hint may be loose)
+    refs = [r for r in refs if not index.by_article(r.article, hinted)]
     out = []
-    for doc_id in sorted(document_hints(question, documents)):
+    for doc_id in hinted:
         info = next(d for d in documents if d.doc_id == doc_id)
-        absent = [r.article for r in refs if not index.by_article(r.article, [doc_id])]
-        if absent:
-            out.append((info, absent))
+        if refs:
+            out.append((info, [r.article for r in refs]))
     return out
 
 

@@ -68,9 +68,16 @@ def test_citations_from_fragments_say_what_is_missing(fake_assistant):
     assert "only part of this document" in citation.note and "Article 5 missing" in citation.note
 
 
-def test_a_question_about_a_missing_provision_says_so_plainly(fake_assistant):
+def test_a_question_about_a_missing_provision_is_declined_and_says_so_plainly(fake_assistant):
     answer = fake_assistant.ask("What does Article 5 of the Demo Directive say about residence?")
+    assert answer.status == "not_found"
     assert any("does not hold the text of Art. 5 of Demo Directive" in w for w in answer.warnings)
+    assert any("Demo Directive Art. 5" in r for r in answer.evidence["reasons"])
+
+
+def test_an_article_one_named_document_holds_is_not_missing(fake_assistant):
+    answer = fake_assistant.ask("What does Article 2 of the Demo Directive say about short stays?")
+    assert answer.status == "answered" and not any("does not hold" in w for w in answer.warnings)
 
 
 def test_follow_ups_are_rewritten_into_a_standalone_query(fake_assistant):

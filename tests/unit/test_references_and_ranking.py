@@ -98,3 +98,10 @@ def test_words_that_name_provisions_in_titles_point_nowhere():
             _info("law", "Law on Population Migration (KZ)")]
     assert document_hints("What does Article 6-1 of the Law on Population Migration say?", docs) == {"law"}
     assert document_hints("Что говорится в статье 27 Конституции?", docs) == set()
+
+
+def test_a_year_in_the_question_points_at_the_act_of_that_year_but_an_article_number_does_not():
+    docs = [_info("c1995", "Constitution of Kazakhstan (1995)"), _info("c2026", "Constitution of Kazakhstan (2026)"),
+            _info("ru", "Constitution of the Russian Federation"), _info("reg", "Regulation (EU) No 492/2011")]
+    assert document_hints("Does Article 21 of the 1995 Constitution still apply?", docs) == {"c1995"}
+    assert document_hints("What does Article 492 say?", docs) == set()
