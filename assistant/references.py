@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .chunking import chinese_numeral
+from .places import countries_in
 from .text import tokenize
 from .types import DocInfo
 
@@ -76,5 +77,7 @@ _JURISDICTION_CUES = {
 
 
 def jurisdiction_hints(question: str) -> set[str]:
-    """Jurisdictions the question names ("EU", "Казахстан", "PRC" ...)."""
-    return {code for code, cue in _JURISDICTION_CUES.items() if cue.search(question)}
+    """Jurisdictions the question names ("EU", "Казахстан", "PRC", and the EU through a member state:
+    "France", "в Германии")."""
+    named = {code for code, cue in _JURISDICTION_CUES.items() if cue.search(question)}
+    return named | {code for _, code, _, _ in countries_in(question) if code in _JURISDICTION_CUES}

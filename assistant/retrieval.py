@@ -41,10 +41,12 @@ CANDIDATES_ABOVE_LIMIT = 1000
 
 @dataclass(frozen=True)
 class RankWeights:
+    """One weight per signal (SIGNALS order). The fitted values live in Settings (weight_*)."""
+
     chunk: float = 0.0
-    sentence: float = 0.5
-    language: float = 0.6
-    jurisdiction: float = 0.06
+    sentence: float = 0.0
+    language: float = 0.0
+    jurisdiction: float = 0.0
     bm25: float = 0.0
     reference: float = 0.0
     superseded: float = 0.0
@@ -96,9 +98,9 @@ def best_per_owner(similarities: np.ndarray, owners: np.ndarray, size: int) -> n
 
 
 class HybridRetriever:
-    def __init__(self, index: Index, weights: RankWeights | None = None):
+    def __init__(self, index: Index, weights: RankWeights):
         self.index = index
-        self.weights = weights or RankWeights()
+        self.weights = weights
         self._languages: np.ndarray | None = None
         self._superseded: np.ndarray | None = None
 

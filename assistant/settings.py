@@ -56,8 +56,8 @@ class Settings(BaseSettings):
     k: int = 5
     weight_chunk: float = 0.3
     weight_sentence: float = 0.5
-    weight_language: float = 0.6
-    weight_jurisdiction: float = 0.06
+    weight_language: float = 0.3
+    weight_jurisdiction: float = 0.03
     weight_bm25: float = 0.0
     weight_reference: float = 0.05
     weight_superseded: float = 0.0
@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     mode: Literal["extractive", "llm"] = "extractive"
     min_similarity: float = 0.82
     min_similarity_cross_lingual: float = 0.70
-    min_quantity_similarity: float = 0.86
+    min_quantity_similarity: float = 0.90
     caution_below: float = 0.86
     max_citations: int = 3
 

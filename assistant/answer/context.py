@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,8 +21,8 @@ from .decision import Thresholds
 class AnswerContext:
     index: Index
     settings: Settings
+    thresholds: Thresholds
     llm_factory: Callable[[], Any] | None = None
-    thresholds: Thresholds = field(default_factory=Thresholds)
 
     def frequencies(self) -> tuple[Counter, int]:
         """Document frequencies of stemmed words over all chunks, and the number of chunks."""

@@ -52,12 +52,13 @@ class Evidence:
 class Thresholds:
     """min_similarity: below it nothing is close enough to answer from (cross_lingual: the same for a
     question answered from another language); min_quantity_similarity: an asked-for figure that no
-    close sentence states declines below it; caution_below: answered, with a caution, below it."""
+    close sentence states declines below it; caution_below: answered, with a caution, below it.
+    The defaults decline on scope checks only; the fitted values live in Settings."""
 
-    min_similarity: float = 0.80
-    min_similarity_cross_lingual: float = 0.78
-    min_quantity_similarity: float = 0.90
-    caution_below: float = 0.84
+    min_similarity: float = 0.0
+    min_similarity_cross_lingual: float = 0.0
+    min_quantity_similarity: float = 0.0
+    caution_below: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,7 @@ what a question names or asks that the corpus demonstrably lacks:
   (period, fine, fee, percentage) that no retrieved sentence states;
 - a **name** the corpus never uses (a region, a city) in a question that asks for a figure about it.
 
-The country list is general geography (names in English, Russian and Kazakh), not wording from any
-question set.
+The country list (places.py) is general geography, not wording from any question set.
 """
 
 from __future__ import annotations
@@ -19,59 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..places import countries_in, is_country
 from ..text import normalize, tokenize
 
-# country stem (EN / RU / KK, lower case, matched at a word start) -> jurisdiction code; "EU" for members
-_COUNTRIES: dict[str, str] = {}
-
-
-def _add(code: str, *stems: str) -> None:
-    for stem in stems:
-        _COUNTRIES[stem] = code
-
-
-_add("EU", "german", "германи", "герман", "france", "french", "франци", "француз", "italy", "italian", "итали",
-     "spain", "spanish", "испани", "poland", "polish", "польш", "польск", "netherlands", "dutch", "нидерланд",
-     "голланд", "belgi", "бельги", "austria", "австри", "sweden", "swedish", "швеци", "шведск", "denmark", "danish",
-     "дани", "датск", "finland", "finnish", "финлянд", "финск", "ireland", "irish", "ирланд", "portugal",
-     "portuguese", "португал", "greece", "greek", "греци", "греческ", "czech", "чехи", "чешск", "slovakia", "slovak",
-     "словаки", "hungary", "hungarian", "венгри", "венгерск", "romania", "romanian", "румыни", "румынск", "bulgaria",
-     "bulgarian", "болгари", "болгарск", "croatia", "croatian", "хорвати", "slovenia", "slovenian", "словени",
-     "estonia", "estonian", "эстони", "latvia", "latvian", "латви", "lithuania", "lithuanian", "литв", "литовск",
-     "luxembourg", "люксембург", "malta", "maltese", "мальт", "cyprus", "cypriot", "кипр", "германия", "франция",
-     "италия", "испания", "польша", "берлин", "berlin", "paris", "париж", "warsaw", "варшав")
-_add("KZ", "kazakh", "казах", "қазақ", "astana", "астан", "almaty", "алмат")
-_add("RU", "russia", "russian", "росси", "русск", "ресей", "moscow", "москв", "мәскеу")
-_add("CN", "china", "chinese", "кита", "қытай", "beijing", "пекин", "бейжің")
-_add("UZ", "uzbek", "узбек", "өзбек", "tashkent", "ташкент")
-_add("KG", "kyrgyz", "киргиз", "кыргыз", "қырғыз", "bishkek", "бишкек")
-_add("TJ", "tajik", "таджик", "тәжік")
-_add("TM", "turkmen", "туркмен", "түрікмен")
-_add("AZ", "azerbaijan", "азербайджан", "әзірбайжан")
-_add("AM", "armenia", "армени", "армян")
-_add("GE", "georgia", "грузи", "грузин")
-_add("BY", "belarus", "беларус", "белорус")
-_add("UA", "ukrain", "украин", "украин")
-_add("MD", "moldova", "молдав", "молдов")
-_add("MN", "mongolia", "монголи", "моңғол")
-_add("TR", "turkey", "turkish", "türkiye", "турци", "турецк", "түркия", "түрік")
-_add("IR", "iran", "иран")
-_add("AF", "afghanistan", "афганистан", "ауғанстан")
-_add("IN", "india", "индии", "индия", "үнді")
-_add("JP", "japan", "япони", "жапони")
-_add("KR", "korea", "коре", "корея")
-_add("US", "america", "united states", "usa", "сша", "америк")
-_add("CA", "canada", "канад")
-_add("GB", "britain", "british", "england", "united kingdom", "великобритан", "англи", "ұлыбритан")
-_add("CH", "switzerland", "swiss", "швейцари")
-_add("NO", "norway", "норвеги")
-_add("IL", "israel", "израил")
-_add("AE", "emirates", "uae", "оаэ", "эмират", "dubai", "дубай")
-_add("SA", "saudi", "саудовск")
-_add("EG", "egypt", "египет", "египт")
-_add("AU", "australia", "австрали")
-
-_COUNTRY = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, _COUNTRIES), key=len, reverse=True)) + r")[\w-]*", re.I)
 # The law of the named country governs: "in X", "within X", "X's", "X authorities/law/rules", "в X", "X-да/-де".
 _GOVERNING_BEFORE = re.compile(r"(?:\b(?:in|within|inside|to)|\bв|\bво|\bна)\s+(?:the\s+)?$", re.I)
 _GOVERNING_AFTER = re.compile(
@@ -85,11 +34,8 @@ def named_countries(question: str) -> list[tuple[str, str, bool]]:
     """(word, jurisdiction code, governs) for each country the question names; ``governs`` when the
     question is about that country's own rules rather than a person's origin."""
     out = []
-    for match in _COUNTRY.finditer(question):
-        word = match.group()
-        code = _COUNTRIES[next(stem for stem in sorted(_COUNTRIES, key=len, reverse=True)
-                               if word.lower().startswith(stem))]
-        before, after = question[:match.start()][-20:], question[match.end():][:40]
+    for word, code, start, end in countries_in(question):
+        before, after = question[:start][-20:], question[end:][:40]
         governs = bool(_GOVERNING_BEFORE.search(before) or _GOVERNING_AFTER.match(after)
                        or (_KAZAKH_LOCATIVE.search(word) and not _ORIGIN_BEFORE.search(before)))
         if _ORIGIN_BEFORE.search(before):
@@ -222,7 +168,7 @@ def unknown_names(question: str, vocabulary: set[str]) -> tuple[str, ...]:
         if not before or before[-1] in ".!?:;[(«\"“":
             continue  # first word of a sentence
         word = match.group(1)
-        if _COUNTRY.match(word) or any(t in vocabulary for t in tokenize(word)):
+        if is_country(word) or any(t in vocabulary for t in tokenize(word)):
             continue
         out.append(word)
     return tuple(dict.fromkeys(out))

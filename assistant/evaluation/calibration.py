@@ -16,6 +16,7 @@ questions: those are the values Settings ships with.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import random
 from collections.abc import Callable, Sequence
@@ -158,42 +159,54 @@ Progress = Callable[[Sequence[Any], str], Any]
 
 
 def cross_validate(assistant: Assistant, questions: Sequence[Question], evaluate: Evaluate, k: int = 5,
-                   seed: int = 0, progress: Progress | None = None) -> dict[str, Any]:
-    """Cross-validated per-question records and the settings fitted on each fold (see module doc).
+                   repeats: int = 3, progress: Progress | None = None) -> dict[str, Any]:
+    """Cross-validated per-question records and the settings fitted on each fold (see module doc),
+    for ``repeats`` different splits into folds (seeds 0..repeats-1): one split's figures move by a
+    few points with the luck of the split, their mean much less.
 
     ``evaluate(assistant, question)`` answers one question with ``decline=False`` and returns its
     scored record (with ``if_answered``); it is called with an Assistant configured with the fold's
-    ranking weights. The fold's decision is then applied to the record."""
+    ranking weights (answers are reused wherever folds fitted the same weights). The fold's decision is
+    then applied to the record."""
     progress = progress or (lambda items, desc: items)
-    fold = folds_of(questions, k, seed)
     answerable = [i for i, q in enumerate(questions) if q.answerable]
     cases = [ranking_case(assistant, questions[i]) for i in progress(answerable, "CV ranking")]
     grid = weight_grid()
     table = rank_table(cases, grid)
     row_of = {qi: row for row, qi in enumerate(answerable)}
-    fold_weights = [best_weights(table, [row_of[i] for i in answerable if fold[i] != f], grid) for f in range(k)]
-
-    records: list[dict[str, Any]] = [{} for _ in questions]
-    for f in range(k):
-        configured = assistant.configured(**{f"weight_{name}": value for name, value in asdict(fold_weights[f]).items()})
-        members = [i for i in range(len(questions)) if fold[i] == f]
-        for i in progress(members, f"CV fold {f + 1}/{k}"):
-            records[i] = evaluate(configured, questions[i])
-
     decision_grid = threshold_grid()
-    outcomes = outcome_table(records, decision_grid)
-    fold_thresholds = [best_thresholds(outcomes, [i for i in range(len(questions)) if fold[i] != f], decision_grid)
-                       for f in range(k)]
-    for i, record in enumerate(records):
-        verdict = decide(evidence_of(record), fold_thresholds[fold[i]]).verdict
-        apply_decision(record, verdict)
-        record["fold"] = fold[i]
-    return {
-        "k": k, "seed": seed, "per_question": records,
-        "folds": [{"weights": asdict(w), "thresholds": asdict(t)} for w, t in zip(fold_weights, fold_thresholds)],
-        "fitted_on_all": {"weights": asdict(best_weights(table, range(len(answerable)), grid)),
-                          "thresholds": asdict(best_thresholds(outcomes, range(len(questions)), decision_grid))},
-    }
+    answers: dict[tuple[RankWeights, int], dict[str, Any]] = {}
+
+    def answered(weights: RankWeights, members: Sequence[int], desc: str) -> None:
+        todo = [i for i in members if (weights, i) not in answers]
+        if todo:
+            configured = assistant.configured(**{f"weight_{name}": value for name, value in asdict(weights).items()})
+            for i in progress(todo, desc):
+                answers[weights, i] = evaluate(configured, questions[i])
+
+    records: list[dict[str, Any]] = []
+    splits = []
+    for seed in range(repeats):
+        fold = folds_of(questions, k, seed)
+        fold_weights = [best_weights(table, [row_of[i] for i in answerable if fold[i] != f], grid) for f in range(k)]
+        for f in range(k):
+            answered(fold_weights[f], [i for i in range(len(questions)) if fold[i] == f], f"CV split {seed + 1}, fold {f + 1}")
+        split = [copy.deepcopy(answers[fold_weights[fold[i]], i]) for i in range(len(questions))]
+        outcomes = outcome_table(split, decision_grid)
+        fold_thresholds = [best_thresholds(outcomes, [i for i in range(len(questions)) if fold[i] != f], decision_grid)
+                           for f in range(k)]
+        for i, record in enumerate(split):
+            apply_decision(record, decide(evidence_of(record), fold_thresholds[fold[i]]).verdict)
+            record["fold"], record["split"] = fold[i], seed
+        records += split
+        splits.append([{"weights": asdict(w), "thresholds": asdict(t)} for w, t in zip(fold_weights, fold_thresholds)])
+
+    all_weights = best_weights(table, range(len(answerable)), grid)
+    answered(all_weights, range(len(questions)), "Fit on all")
+    everything = [answers[all_weights, i] for i in range(len(questions))]
+    all_thresholds = best_thresholds(outcome_table(everything, decision_grid), range(len(questions)), decision_grid)
+    return {"k": k, "repeats": repeats, "per_question": records, "splits": splits,
+            "fitted_on_all": {"weights": asdict(all_weights), "thresholds": asdict(all_thresholds)}}
 
 
 def apply_decision(record: dict[str, Any], verdict: str) -> None:

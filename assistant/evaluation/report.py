@@ -147,12 +147,13 @@ def write_plots(output: Path, results: dict[str, Any], comparison: dict[str, Any
 
 
 def cv_section(crossed: dict[str, Any]) -> str:
-    rows = [summary_rows(f"ours, cross-validated ({crossed['folds']} folds)", crossed)]
+    rows = [summary_rows(f"ours, cross-validated ({crossed['folds']} folds x {crossed['repeats']} splits)", crossed)]
     by_language = [summary_rows(name, block) for name, block in crossed["by_language"].items()]
     fitted = crossed["fitted_on_all"]
     return "\n\n".join([
         "## Cross-validated\n\nEvery ranking weight and decision threshold fitted on the other folds only "
-        "(assistant/evaluation/calibration.py); these are the figures to quote.",
+        "(assistant/evaluation/calibration.py), pooled over several splits into folds; these are the figures "
+        "to quote.",
         table(SUMMARY_HEADER, rows),
         "By language (cross-validated):\n\n" + table(SUMMARY_HEADER, by_language),
         f"Fitted on all questions (the values Settings should ship with): weights {fitted['weights']}, "

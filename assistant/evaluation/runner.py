@@ -103,7 +103,7 @@ def compare_baselines(assistant: Assistant, questions: Sequence[Question], k: in
 
 
 def run_cross_validation(assistant: Assistant, questions: Sequence[Question], k: int, mode: str, folds: int,
-                         progress: bool = True) -> dict[str, Any]:
+                         progress: bool = True, repeats: int = 3) -> dict[str, Any]:
     """Cross-validated figures (calibration.py): every weight and threshold fitted without the
     question it is applied to. Returns the summary blocks, the per-question records and what each
     fold fitted."""
@@ -112,12 +112,12 @@ def run_cross_validation(assistant: Assistant, questions: Sequence[Question], k:
     def evaluate(configured: Assistant, q: Question) -> dict[str, Any]:
         return evaluate_ours(configured, q, k, mode, decline=False)
 
-    cv = cross_validate(assistant, questions, evaluate, k=folds,
+    cv = cross_validate(assistant, questions, evaluate, k=folds, repeats=repeats,
                         progress=lambda items, desc: _progress(items, desc, progress))
     summary = scoring.results(cv["per_question"])
-    return {"folds": folds, **{key: summary[key] for key in ("n_questions", "retrieval", "answer", "refusal",
-                                                              "by_language", "by_topic")},
-            "fitted": cv["folds"], "fitted_on_all": cv["fitted_on_all"], "per_question": cv["per_question"]}
+    return {"folds": folds, "repeats": repeats, "n_questions": len(questions),
+            **{key: summary[key] for key in ("retrieval", "answer", "refusal", "by_language", "by_topic")},
+            "fitted": cv["splits"], "fitted_on_all": cv["fitted_on_all"], "per_question": cv["per_question"]}
 
 
 def run_evaluation(questions_path: str | Path, output_dir: str | Path, k: int = 5, mode: str = "extractive",

@@ -81,10 +81,13 @@ def test_cross_validation_answers_every_question_with_values_fitted_without_it(f
         Question(id="none", question="What is the top speed for cars on motorways?", language="en", topic="t",
                  answerable=False),
     ]
-    result = cross_validate(fake_assistant, questions, lambda bot, q: evaluate_ours(bot, q, 5, "extractive", False), k=2)
-    assert [r["id"] for r in result["per_question"]] == ["fine", "landlord", "none"]
+    result = cross_validate(fake_assistant, questions, lambda bot, q: evaluate_ours(bot, q, 5, "extractive", False),
+                            k=2, repeats=2)
+    assert [r["id"] for r in result["per_question"]] == ["fine", "landlord", "none"] * 2
     assert all(r["fold"] in (0, 1) and r["verdict"] in ("answer", "caution", "decline") for r in result["per_question"])
-    assert len(result["folds"]) == 2 and set(result["fitted_on_all"]) == {"weights", "thresholds"}
+    assert [r["split"] for r in result["per_question"]] == [0, 0, 0, 1, 1, 1]
+    assert len(result["splits"]) == 2 and all(len(split) == 2 for split in result["splits"])
+    assert set(result["fitted_on_all"]) == {"weights", "thresholds"}
 
 
 def test_the_vectorised_outcome_table_agrees_with_the_decision_itself():
