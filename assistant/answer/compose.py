@@ -1,7 +1,7 @@
 """From a prepared query and its hits to a Reply: decide, quote (or ask the LLM), cite, warn.
 
-    evidence = gather(query, hits)          signals: similarity, scope checks     (decision.py)
-    verdict  = decide(evidence, thresholds) answer / caution / decline
+    evidence = gather(query, hits)          signals: similarity, scope checks     (evidence.py, scope.py)
+    verdict  = decide(evidence, thresholds) answer / caution / decline            (decision.py)
     quotes   = best_quotes(query, hits)     verbatim sentences, best first        (extractive.py)
              | llm_reply(query, hits)       generated, then verified              (llm.py)
     warnings = instruction ignored, missing provisions, superseded acts, caution, translation
@@ -17,7 +17,8 @@ from ..types import Citation, Hit
 from .citations import citation_for, framing_language, label_with_title, not_found_text, one_line
 from .context import AnswerContext
 from .currency import missing_provisions, superseded_warning
-from .decision import Decision, Evidence, decide, gather
+from .decision import Decision, Evidence, decide
+from .evidence import gather
 from .extractive import best_quotes
 from .llm import llm_reply
 from .reply import Reply

@@ -5,29 +5,17 @@ a foreign jurisdiction, a year or a figure the corpus never states, a name it ne
 when nothing in the corpus comes close in meaning. Between "clearly answered" and "declined" it
 answers with the best provision and a visible caution.
 
-``gather`` computes the signals for one question; ``decide`` is a pure function of the signals and
-the thresholds. The thresholds are fitted by cross-validation over every visible evaluation question
+``evidence.gather`` computes the signals for one question; ``decide`` here is a pure function of the
+signals and the thresholds. The thresholds are fitted by cross-validation over every visible evaluation question
 (``legal-assistant eval --cv``, ``evaluation/calibration.py``) and live in Settings.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Literal
-
-from ..query import Query
-from ..text import idf, tokenize
-from ..types import Hit
-from . import scope
-from .currency import absent_articles
-
-if TYPE_CHECKING:
-    from .context import AnswerContext
+from typing import Literal
 
 Verdict = Literal["answer", "caution", "decline"]
-TOP_HITS = 3  # the hits whose text counts as what the corpus says on the question
-QUANTITY_SENTENCES = 8  # the closest sentences searched for an asked-for number
-YEAR_HITS = 8  # the hits searched for a year the question names
 
 
 @dataclass(frozen=True)
@@ -89,48 +77,3 @@ def decide(evidence: Evidence, thresholds: Thresholds) -> Decision:
     if evidence.best_sentence < thresholds.caution_below:
         return Decision("caution", ("the closest provision is only a moderate match",))
     return Decision("answer")
-
-
-def coverage(question: str, texts: list[str], df, n_docs: int) -> float:
-    """Share of the question's idf weight whose words occur in the given texts."""
-    asked = set(tokenize(question))
-    if not asked:
-        return 0.0
-    present: set[str] = set()
-    for text in texts:
-        present |= set(tokenize(text))
-    total = sum(idf(t, df, n_docs) for t in asked)
-    return sum(idf(t, df, n_docs) for t in asked if t in present) / total if total > 0 else 0.0
-
-
-def gather(query: Query, hits: list[Hit], context: AnswerContext) -> Evidence:
-    """The signals for one question from its hits and the corpus."""
-    if not hits:
-        return Evidence(best_sentence=0.0, coverage=0.0, cross_lingual=False)
-    question = query.search
-    top = hits[:TOP_HITS]
-    df, n_docs = context.frequencies()
-    sentences: list[tuple[float, str]] = []
-    for hit in top:
-        spans, sims = context.sentence_similarities(hit.chunk, question)
-        # a sentence in another language cannot share the question's words: its heading is not compared
-        heading = " ".join(hit.chunk.heading_path[-1:]) if hit.chunk.language == query.language else None
-        sentences += [(float(sim), hit.chunk.text[s:e], heading) for (s, e), sim in zip(spans, sims)]
-    sentences.sort(key=lambda pair: -pair[0])
-    best = sentences[0][0] if sentences else max((h.dense_similarity or 0.0) for h in top)
-    kind = scope.asked_quantity(query.standalone)
-    subject, unknown_words = scope.subject_words(query.standalone, df, n_docs)
-    labels = [f"{h.chunk.info.title} {h.chunk.info.short_title} {h.chunk.search_text()}" for h in hits[:YEAR_HITS]]
-    return Evidence(
-        best_sentence=round(best, 4),
-        coverage=round(coverage(question, [h.chunk.search_text() for h in top], df, n_docs), 4),
-        cross_lingual=top[0].chunk.language != query.language,
-        foreign=scope.foreign_jurisdictions(query.standalone, context.held_jurisdictions()),
-        absent_articles=tuple(f"{info.short_title} Art. {a}" for info, articles in absent_articles(context.index, query.standalone)
-                              for a in articles),
-        missing_years=scope.missing_years(query.standalone, labels),
-        asked_quantity=kind,
-        quantity_stated=kind is None or any(scope.figure_about_subject(text, heading, kind, subject, unknown_words)
-                                            for _, text, heading in sentences[:QUANTITY_SENTENCES]),
-        unknown_names=scope.unknown_names(query.standalone, set(df)),
-    )
