@@ -12,6 +12,34 @@ NOT_FOUND = {
     "kk": "Корпуста жауап табылмады: ондағы ережелердің ешқайсысы бұл сұраққа жауап бермейді, сондықтан болжам жасамаймын.",
 }
 
+# Why a question was declined (answer/decision.py Reason codes); {about} is what the check found.
+DECLINE_REASONS = {
+    "en": {
+        "foreign_law": "The question is about the law of a country the corpus holds no law of (“{about}”).",
+        "absent_article": "The question names {about}; the corpus does not hold that provision.",
+        "missing_year": "The question asks about a year the closest provisions never mention ({about}).",
+        "unknown_name": "The question asks for a figure about {about}, which the corpus never mentions.",
+        "figure_not_stated": "The question asks for a figure that no close provision states.",
+        "nothing_close": "Nothing in the corpus comes close to the question in meaning.",
+    },
+    "ru": {
+        "foreign_law": "Вопрос касается права страны, законодательства которой в корпусе нет («{about}»).",
+        "absent_article": "В вопросе названо положение {about}; его текста в корпусе нет.",
+        "missing_year": "Вопрос касается года, который ближайшие положения не упоминают ({about}).",
+        "unknown_name": "Вопрос о показателе для «{about}», а корпус это название не упоминает.",
+        "figure_not_stated": "Вопрос о числе или сроке, которого не называет ни одно близкое положение.",
+        "nothing_close": "Ничто в корпусе не близко к вопросу по смыслу.",
+    },
+    "kk": {
+        "foreign_law": "Сұрақ заңнамасы корпуста жоқ елдің құқығына қатысты («{about}»).",
+        "absent_article": "Сұрақта {about} аталған; корпуста бұл ереженің мәтіні жоқ.",
+        "missing_year": "Сұрақ ең жақын ережелерде аталмайтын жылға қатысты ({about}).",
+        "unknown_name": "Сұрақ «{about}» туралы көрсеткішті сұрайды, ал корпуста бұл атау жоқ.",
+        "figure_not_stated": "Сұралған сан немесе мерзім ешбір жақын ережеде көрсетілмеген.",
+        "nothing_close": "Корпуста мағынасы жағынан сұраққа жақын ештеңе жоқ.",
+    },
+}
+
 CLOSEST = {
     "en": "Closest provisions in the corpus (they do not answer the question):",
     "ru": "Ближайшие положения корпуса (на вопрос они не отвечают):",

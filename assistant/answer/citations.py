@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..prompts import CLOSEST, FRAGMENT_NOTE, LEAD, NOT_FOUND, SECONDARY_NOTE, UNOFFICIAL_NOTE
+from ..prompts import CLOSEST, DECLINE_REASONS, FRAGMENT_NOTE, LEAD, NOT_FOUND, SECONDARY_NOTE, UNOFFICIAL_NOTE
 from ..types import LANGUAGE_NAMES, Chunk, Citation, Hit
 from .verify import numbers_in
 
@@ -65,10 +65,14 @@ def label_with_title(label: str, chunk: Chunk, quote: str) -> str:
     return f"{label} («{title}»)"
 
 
-def not_found_text(hits: list[Hit], language: str) -> str:
+def not_found_text(hits: list[Hit], language: str, reasons: tuple = ()) -> str:
+    """The fixed not-found message, why (the decision's reasons), and the closest provisions."""
     lang = framing_language(language)
     closest = [h.chunk.label() for h in hits[:3]]
     text = NOT_FOUND[lang]
+    explained = [DECLINE_REASONS[lang][r.code].format(about=r.about) for r in reasons if r.code in DECLINE_REASONS[lang]]
+    if explained:
+        text += "\n\n" + "\n".join(explained)
     if closest:
         text += "\n\n" + CLOSEST[lang] + "\n" + "\n".join(f"- {label}" for label in closest)
     return text

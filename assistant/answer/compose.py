@@ -86,7 +86,7 @@ def compose_reply(query: Query, hits: list[Hit], context: AnswerContext, mode: s
         if reply is None:
             reply = extractive_reply(query, usable, context)
     if reply is None:
-        reply = Reply(status="not_found", text=not_found_text(usable or hits, query.language))
+        reply = Reply(status="not_found", text=not_found_text(usable or hits, query.language, decision.reasons))
     warnings = [INSTRUCTION_IGNORED[lang]] if query.ignored else []
     warnings += missing_provisions(context.index, query.standalone, lang)
     if mode_warning:
@@ -101,4 +101,4 @@ def compose_reply(query: Query, hits: list[Hit], context: AnswerContext, mode: s
 
 
 def _evidence_record(evidence: Evidence, decision: Decision) -> dict:
-    return {**evidence.to_dict(), "verdict": decision.verdict, "reasons": list(decision.reasons)}
+    return {**evidence.to_dict(), "verdict": decision.verdict, "reasons": [str(r) for r in decision.reasons]}

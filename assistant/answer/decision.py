@@ -50,30 +50,41 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why a question was declined: a code (a key of ``prompts.DECLINE_REASONS``) and what it is about."""
+
+    code: str
+    about: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.about}" if self.about else self.code
+
+
+@dataclass(frozen=True)
 class Decision:
     verdict: Verdict
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
 
 
 def decide(evidence: Evidence, thresholds: Thresholds) -> Decision:
     """The verdict and the reasons for it (the scope checks that fired, or the similarity floor)."""
     reasons = []
     if evidence.foreign:
-        reasons.append(f"asks about the law of {', '.join(evidence.foreign)}, which the corpus does not hold")
+        reasons.append(Reason("foreign_law", ", ".join(evidence.foreign)))
     if evidence.absent_articles:
-        reasons.append(f"names {', '.join(evidence.absent_articles)}, which the corpus does not hold")
+        reasons.append(Reason("absent_article", ", ".join(evidence.absent_articles)))
     if evidence.missing_years:
-        reasons.append(f"asks about {', '.join(evidence.missing_years)}, which the closest provisions never mention")
+        reasons.append(Reason("missing_year", ", ".join(evidence.missing_years)))
     quantity_missing = evidence.asked_quantity and not evidence.quantity_stated
     if evidence.asked_quantity and evidence.unknown_names:
-        reasons.append(f"asks for a figure about {', '.join(evidence.unknown_names)}, which the corpus never names")
+        reasons.append(Reason("unknown_name", ", ".join(evidence.unknown_names)))
     elif quantity_missing and evidence.best_sentence < thresholds.min_quantity_similarity:
-        reasons.append(f"asks for a {evidence.asked_quantity} figure that no close provision states")
+        reasons.append(Reason("figure_not_stated", evidence.asked_quantity or ""))
     floor = thresholds.min_similarity_cross_lingual if evidence.cross_lingual else thresholds.min_similarity
     if evidence.best_sentence < floor:
-        reasons.append("nothing in the corpus is close in meaning")
+        reasons.append(Reason("nothing_close"))
     if reasons:
         return Decision("decline", tuple(reasons))
     if evidence.best_sentence < thresholds.caution_below:
-        return Decision("caution", ("the closest provision is only a moderate match",))
+        return Decision("caution", (Reason("moderate_match"),))
     return Decision("answer")

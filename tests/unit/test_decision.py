@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.answer.decision import Evidence, Thresholds, decide
+from assistant.answer.decision import Evidence, Reason, Thresholds, decide
 from assistant.answer.scope import asked_quantity, foreign_jurisdictions, missing_years, states_quantity, unknown_names
 
 HELD = {"KZ", "EU", "RU", "CN"}
@@ -86,7 +86,7 @@ def test_a_moderate_match_is_answered_with_a_caution():
 
 def test_nothing_close_declines():
     decision = decide(evidence(best_sentence=0.70), T)
-    assert decision.verdict == "decline" and "nothing in the corpus is close" in decision.reasons[0]
+    assert decision.verdict == "decline" and decision.reasons[0].code == "nothing_close"
 
 
 def test_cross_lingual_questions_have_their_own_floor():
@@ -95,14 +95,26 @@ def test_cross_lingual_questions_have_their_own_floor():
 
 
 @pytest.mark.parametrize("changes, reason", [
-    ({"foreign": ("Uzbekistan",)}, "law of Uzbekistan"),
-    ({"missing_years": ("2025",)}, "2025"),
-    ({"asked_quantity": "fee", "quantity_stated": False}, "fee figure"),
-    ({"asked_quantity": "count", "unknown_names": ("Pavlodar",)}, "Pavlodar"),
+    ({"foreign": ("Uzbekistan",)}, Reason("foreign_law", "Uzbekistan")),
+    ({"absent_articles": ("Directive Art. 7",)}, Reason("absent_article", "Directive Art. 7")),
+    ({"missing_years": ("2025",)}, Reason("missing_year", "2025")),
+    ({"asked_quantity": "fee", "quantity_stated": False}, Reason("figure_not_stated", "fee")),
+    ({"asked_quantity": "count", "unknown_names": ("Pavlodar",)}, Reason("unknown_name", "Pavlodar")),
 ])
 def test_positive_evidence_of_absence_declines_even_a_close_match(changes, reason):
     decision = decide(evidence(**changes), T)
-    assert decision.verdict == "decline" and any(reason in r for r in decision.reasons)
+    assert decision.verdict == "decline" and reason in decision.reasons
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "kk"])
+def test_every_reason_is_explained_in_every_language(language):
+    from assistant.answer.citations import not_found_text
+    from assistant.prompts import DECLINE_REASONS, NOT_FOUND
+
+    reasons = tuple(Reason(code, "X") for code in DECLINE_REASONS["en"])
+    text = not_found_text([], language, reasons)
+    assert text.startswith(NOT_FOUND[language]) and set(DECLINE_REASONS[language]) == set(DECLINE_REASONS["en"])
+    assert all(DECLINE_REASONS[language][r.code].format(about="X") in text for r in reasons)
 
 
 def test_an_unstated_figure_is_answered_when_the_match_is_very_close():
