@@ -9,7 +9,7 @@ SYSTEM_NAMES = {
     "textbook": "(a) LangChain textbook recipe: RecursiveCharacterTextSplitter 1000/200 + dense only",
     "bm25": "(b) BM25 only, our chunks",
     "dense": "(c) dense only, our chunks",
-    "ours": "(d) ours: hybrid (dense + BM25, RRF, reference boost)",
+    "ours": "(d) ours: chunk + best-sentence similarity, language margin, named jurisdiction and article",
 }
 SYSTEM_ORDER = ("textbook", "bm25", "dense", "ours")
 
@@ -52,11 +52,9 @@ def comparison_section(comparison: dict[str, Any]) -> str:
         lat = block["latency_ms"]
         rows.append(summary_rows(SYSTEM_NAMES[name], block)
                     + [f"{ms(lat['retrieve_p50'])} / {ms(lat['retrieve_p95'])}"])
-    note = ("Same questions, same k, same answerer (`assistant.answer.answer_question`, given the top "
-            "max(k, 8) hits of each retriever): the differences are retrieval. The textbook recipe was "
-            f"{comparison['textbook'].get('chunks', '?')} chunks in its own Chroma collection. "
-            "BM25-only hits are given their dense similarity to the question after ranking (not timed), "
-            "because the answerer's evidence gate reads it.")
+    note = ("Same questions, same k, same answerer and decision (`assistant.answer.compose_reply`, given the "
+            "top max(k, 8) hits of each retriever): the differences are retrieval. The textbook recipe was "
+            f"{comparison['textbook'].get('chunks', '?')} chunks in its own Chroma collection.")
     return "## Baselines\n\n" + note + "\n\n" + table(SUMMARY_HEADER + ["retrieve ms p50 / p95"], rows) + "\n"
 
 
