@@ -1,7 +1,15 @@
 """Legal assistant over internal-migration law: answers that cite and quote the provisions they rest on."""
 
 from .api import Assistant
-from .errors import AssistantError, CorpusFileError, EmbeddingBackendMismatch, EmptyQuestion, IndexNotBuilt, LLMUnavailable
+from .errors import (
+    AssistantError,
+    CorpusFileError,
+    EmbeddingBackendMismatch,
+    EmptyQuestion,
+    IndexNotBuilt,
+    LLMUnavailable,
+    StoreUnavailable,
+)
 from .settings import Settings
 from .types import Answer, Chunk, Citation, Hit, SourceDoc
 
@@ -10,5 +18,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Assistant", "Settings", "Answer", "Citation", "Hit", "Chunk", "SourceDoc",
     "AssistantError", "CorpusFileError", "EmbeddingBackendMismatch", "EmptyQuestion", "IndexNotBuilt",
-    "LLMUnavailable", "__version__",
+    "LLMUnavailable", "StoreUnavailable", "__version__",
 ]

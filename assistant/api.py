@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,7 +32,10 @@ History = Sequence[Any]  # [(user, assistant), ...] or [{"role": ..., "content":
 
 
 class Assistant:
-    """Ask questions about the corpus; every answer cites and quotes the provisions it rests on."""
+    """Ask questions about the corpus; every answer cites and quotes the provisions it rests on.
+
+    One instance may serve many threads at once: the index and the embedder are shared and only
+    read while answering; a conversation's history travels with each ``chat()`` call."""
 
     def __init__(self, settings: Settings | None = None, *, embeddings: Embeddings | None = None,
                  llm: Any | None = None, **overrides: Any):
@@ -40,18 +44,23 @@ class Assistant:
         self._llm = llm
         self._index: Index | None = None
         self._retriever: HybridRetriever | None = None
+        self._lock = threading.RLock()  # components are built once, whichever thread asks first
 
     # ------------------------------------------------------------------ components
     @property
     def embeddings(self) -> Embeddings:
         if self._embeddings is None:
-            self._embeddings = get_embeddings(self.settings.embedding)
+            with self._lock:
+                if self._embeddings is None:
+                    self._embeddings = get_embeddings(self.settings.embedding)
         return self._embeddings
 
     @property
     def index(self) -> Index:
         if self._index is None:
-            self._index = Index(self.settings.data_dir, self.embeddings)
+            with self._lock:
+                if self._index is None:
+                    self._index = Index(self.settings.data_dir, self.embeddings, chroma_url=self.settings.chroma_url)
         return self._index
 
     @property
@@ -68,7 +77,9 @@ class Assistant:
         if self._llm is None:
             from .llms import get_chat_model
 
-            self._llm = get_chat_model(self.settings)
+            with self._lock:
+                if self._llm is None:
+                    self._llm = get_chat_model(self.settings)
         return self._llm
 
     def configured(self, **overrides: Any) -> Assistant:
@@ -76,7 +87,7 @@ class Assistant:
         (for evaluation, and for trying settings without loading anything twice)."""
         other = Assistant(self.settings.model_copy(update=overrides), embeddings=self._embeddings, llm=self._llm)
         if self._index is not None and other.settings.data_dir == self.settings.data_dir \
-                and other.settings.embedding == self.settings.embedding:
+                and other.settings.embedding == self.settings.embedding and other.settings.chroma_url == self.settings.chroma_url:
             other._index = self._index
         return other
 
@@ -85,7 +96,7 @@ class Assistant:
         """Build or update the index from a corpus folder (default: settings.corpus_dir)."""
         if rebuild:
             self._index = None
-            wipe(self.settings.data_dir)
+            wipe(self.settings.data_dir, self.settings.chroma_url)
         return self.index.ingest(Path(folder or self.settings.corpus_dir), max_chars=self.settings.chunk_max_chars,
                                  progress=tqdm_progress if progress else None)
 

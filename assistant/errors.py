@@ -30,6 +30,10 @@ class EmbeddingBackendUnavailable(AssistantError):
     pass
 
 
+class StoreUnavailable(AssistantError):
+    """The Chroma server (LEGAL_ASSISTANT_CHROMA_URL) cannot be reached."""
+
+
 class EmptyQuestion(AssistantError):
     pass
 

@@ -1,23 +1,27 @@
-"""The persistent hybrid index: a Chroma collection (cosine) plus a BM25 index, under one data folder.
+"""The hybrid index: a thin façade over the parts that do the work.
 
-Layout of ``data_dir``::
+- ``dense_store.DenseStore``: the Chroma collection, embedded or on a Chroma server; the source
+  of truth for every chunk's vector, text and metadata.
+- ``chunk_lookup.ChunkLookup``: a read-only view of the chunks at one collection version, with
+  what is derived from them (per-article map, documents, term statistics, BM25, vector matrix).
+- ``bm25_store.BM25Store``: the BM25 index, derived from the chunks and cached on disk.
+- ``sentence_table``: every quotable sentence with its vector, from the content-addressed
+  sentence-vector cache (``vectors.VectorCache``, ``data_dir/vectors.sqlite``) filled at ingest.
+- ``ingest_plan``: what an ingest adds, updates and removes, decided without the store.
 
-    manifest.json   embedding backend, and per source file: content hash + chunk ids
-    chunks.jsonl    every chunk with its metadata (the source of truth for texts)
-    chroma/         persistent Chroma store, collection "chunks" (embeddings only)
-    bm25/           bm25s index over the same chunks, in chunks.jsonl order
-    vectors.sqlite  sentence vectors, content-addressed (see vectors.py and sentences.py)
-
-Ingest is incremental and idempotent: chunk ids derive from content, so an unchanged corpus
-embeds nothing; a changed file replaces only its own chunks; a removed file's chunks go.
+Ingest is incremental and idempotent: chunk ids derive from content, so an unchanged corpus embeds
+nothing; a changed file replaces only its own chunks; a removed file's chunks go. Each changing
+ingest renews the collection's version marker; any process using the collection (``require()``,
+called at the start of each retrieval) sees the new version and loads a new view, so an ingest by
+one app process reaches the others without a restart. Each thread keeps the view it loaded until
+its next ``require()``: one question is answered from one version, whatever other threads do.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -27,22 +31,26 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from .chunking import CHUNKER_VERSION, split_document
+from .bm25_store import BM25Store
+from .chunk_lookup import ChunkLookup
+from .chunk_records import RECORD_SCHEMA, chunk_from_record, chunk_metadata, is_current, provenance_of
+from .chunking import split_document
 from .corpus import load_corpus
+from .dense_store import DenseStore, StoreState
 from .embeddings import backend_name
 from .errors import EmbeddingBackendMismatch, IndexNotBuilt
+from .ingest_plan import file_hash, plan_ingest, stored_files
+from .sentence_table import SentenceTable, build_sentence_table, sentence_texts, unit_rows
 from .sentences import contextual_text, quotable_spans
-from .text import tokenize
 from .types import Chunk, DocInfo
 from .vectors import VectorCache
 
 log = logging.getLogger(__name__)
 
-MANIFEST_VERSION = 1
-COLLECTION = "chunks"
 EMBED_BATCH = 16
 EXACT_SEARCH_LIMIT = 50_000
 QUERY_VECTORS_KEPT = 64
+LEGACY_FILES = ("chunks.jsonl", "manifest.json")  # the chunk store of schema 1, before Chroma held the texts
 
 
 @dataclass
@@ -72,23 +80,6 @@ class IngestReport:
         return asdict(self)
 
 
-def chunk_to_record(chunk: Chunk) -> dict[str, Any]:
-    record = asdict(chunk)
-    record["heading_path"] = list(chunk.heading_path)
-    return record
-
-
-def chunk_from_record(record: dict[str, Any]) -> Chunk:
-    data = dict(record)
-    data["info"] = DocInfo(**data["info"])
-    data["heading_path"] = tuple(data["heading_path"])
-    return Chunk(**data)
-
-
-def _file_hash(text: str, max_chars: int) -> str:
-    return hashlib.sha256(f"{CHUNKER_VERSION}\n{max_chars}\n{text}".encode()).hexdigest()
-
-
 ProgressFactory = Callable[[int, str], Any]
 
 
@@ -106,197 +97,250 @@ class _NoProgress:
         pass
 
 
-# Chunks whose sentences are scored and quoted; footnotes (amendment history) and bibliographies are not.
-SENTENCE_ROLES = ("provision", "text", "table")
-
-
-@dataclass(frozen=True)
-class SentenceTable:
-    """Every quotable sentence of the index: row i is sentence ``spans[i]`` of chunk ``chunk_ids[i]``
-    (``owners[i]`` is that chunk's position in ``Index.order``), its vector ``matrix[i]``."""
-
-    chunk_ids: list[str]
-    owners: np.ndarray
-    spans: list[tuple[int, int]]
-    matrix: np.ndarray
-    rows_of: dict[str, list[int]]
-
-
-def sentence_texts(chunk: Chunk) -> list[tuple[tuple[int, int], str]]:
-    """The quotable spans of a chunk with the contextual text embedded for each."""
-    if chunk.role not in SENTENCE_ROLES:
-        return []
-    return [((s, e), contextual_text(chunk, s, e)) for s, e in quotable_spans(chunk)]
-
-
 class Index:
-    def __init__(self, data_dir: Path, embeddings: Embeddings):
+    def __init__(self, data_dir: Path, embeddings: Embeddings, chroma_url: str = ""):
         self.data_dir = Path(data_dir)
         self.embeddings = embeddings
         self.backend = backend_name(embeddings)
-        self._client = None
-        self._collection = None
-        self._bm25 = None
-        self._vectors: np.ndarray | None = None
-        self._frequencies: Any = None  # these three are derived from self.chunks, reset by ingest
-        self._articles: dict[str, list[Chunk]] | None = None
-        self._documents: list[DocInfo] | None = None
-        self._sentences: SentenceTable | None = None
-        self._query_vectors: dict[str, np.ndarray] = {}
+        self.store = DenseStore(self.data_dir, chroma_url)
         self.vector_cache = VectorCache(self.data_dir / "vectors.sqlite", self.backend)
-        self.chunks: dict[str, Chunk] = {}
-        self.order: list[str] = []
-        self.manifest: dict[str, Any] = {}
-        self._load()
+        self._latest: ChunkLookup | None = None
+        self._reload_lock = threading.Lock()
+        self._local = threading.local()
+        self._query_vectors: dict[str, np.ndarray] = {}
+        self._query_lock = threading.Lock()
+        self._check_backend(self.store.state())
 
-    # ---------------------------------------------------------------- state on disk
-    @property
-    def manifest_path(self) -> Path:
-        return self.data_dir / "manifest.json"
-
-    def exists(self) -> bool:
-        return self.manifest_path.exists() and bool(self.chunks)
-
-    def _load(self) -> None:
-        if not self.manifest_path.exists():
-            self.manifest = {"version": MANIFEST_VERSION, "embedding_backend": self.backend, "files": {}}
-            return
-        self.manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        built_with = self.manifest.get("embedding_backend")
-        if built_with != self.backend:
+    # ---------------------------------------------------------------- the current view
+    def _check_backend(self, state: StoreState) -> None:
+        if state.exists and state.backend and state.backend != self.backend:
             raise EmbeddingBackendMismatch(
-                f"The index in {self.data_dir} was built with the embedding backend {built_with!r}, but the "
-                f"current setting is {self.backend!r}. Mixing backends would make dense search meaningless: "
-                f"set LEGAL_ASSISTANT_EMBEDDING={built_with} or rebuild with `legal-assistant ingest --rebuild`."
+                f"The index in {self.store.location} was built with the embedding backend {state.backend!r}, but "
+                f"the current setting is {self.backend!r}. Mixing backends would make dense search meaningless: "
+                f"set LEGAL_ASSISTANT_EMBEDDING={state.backend} or rebuild with `legal-assistant ingest --rebuild`."
             )
-        path = self.data_dir / "chunks.jsonl"
-        if path.exists():
-            with path.open(encoding="utf-8") as fh:
-                for line in fh:
-                    chunk = chunk_from_record(json.loads(line))
-                    self.chunks[chunk.id] = chunk
-        self.order = list(self.chunks)
 
-    def _save(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        tmp = self.data_dir / "chunks.jsonl.tmp"
-        with tmp.open("w", encoding="utf-8") as fh:
-            for cid in self.order:
-                fh.write(json.dumps(chunk_to_record(self.chunks[cid]), ensure_ascii=False) + "\n")
-        tmp.replace(self.data_dir / "chunks.jsonl")
-        tmp = self.manifest_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(self.manifest_path)
+    def _view(self) -> ChunkLookup:
+        """This thread's view (the one its last ``refresh()`` gave), else the latest one."""
+        pinned = getattr(self._local, "view", None)
+        return pinned if pinned is not None else (self._latest or self.refresh())
+
+    def refresh(self) -> ChunkLookup:
+        """Load a new view if the collection changed since the last one; this thread then uses it."""
+        state = self.store.state()
+        latest = self._latest
+        if latest is None or state.version != latest.version:
+            with self._reload_lock:
+                latest = self._latest
+                if latest is None or state.version != latest.version:
+                    self._check_backend(state)
+                    latest = self._load(state)
+                    self._latest = latest
+        self._local.view = latest
+        return latest
+
+    def _load(self, state: StoreState) -> ChunkLookup:
+        """Read every record of the collection; retried if an ingest renews the version meanwhile."""
+        for _ in range(3):
+            view = self._read(state)
+            after = self.store.state()
+            if after.version == state.version:
+                return view
+            state = after
+        return view
+
+    def _read(self, state: StoreState) -> ChunkLookup:
+        if not state.exists:
+            return ChunkLookup([], version=state.version)
+        rows, vectors, outdated = [], {}, []
+        for record in self.store.records(with_vectors=True):  # ranking compares the query with every chunk
+            if not is_current(record.metadata) or record.document is None:
+                outdated.append(record.id)
+                continue
+            prov = provenance_of(record.metadata)
+            rows.append(((prov.source_file, prov.seq, record.id), chunk_from_record(record.id, record.document, record.metadata),
+                         prov))
+            vectors[record.id] = record.vector
+        rows.sort(key=lambda row: row[0])
+        files = stored_files((chunk.id, prov) for _, chunk, prov in rows)
+        return ChunkLookup([chunk for _, chunk, _ in rows], files, state.version,
+                           vectors=vectors, outdated=outdated)
+
+    # ---------------------------------------------------------------- what the rest of the code reads
+    @property
+    def chunks(self) -> dict[str, Chunk]:
+        return self._view().chunks
+
+    @property
+    def order(self) -> list[str]:
+        return self._view().order
+
+    @property
+    def version(self) -> str:
+        return self._view().version
 
     @property
     def collection(self):
-        if self._collection is None:
-            import chromadb
+        """The Chroma collection (for code that reads stored vectors directly)."""
+        return self.store.collection
 
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            self._client = chromadb.PersistentClient(
-                path=str(self.data_dir / "chroma"), settings=chromadb.Settings(anonymized_telemetry=False)
-            )
-            self._collection = self._client.get_or_create_collection(
-                COLLECTION,
-                embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
-                metadata={"embedding_backend": self.backend},
-            )
-        return self._collection
+    def by_article(self, article: str, doc_ids: Iterable[str] | None = None) -> list[Chunk]:
+        return self._view().by_article(article, doc_ids)
+
+    def documents(self) -> list[DocInfo]:
+        return self._view().documents()
+
+    def term_frequencies(self, compute: Callable[[list[str]], Any]) -> Any:
+        """``compute`` over every chunk's search text, once per collection version."""
+        view = self._view()
+        return view.derived(("terms", compute), lambda: compute(view.search_texts()))
+
+    def exists(self) -> bool:
+        return bool(self.refresh().chunks)
 
     def require(self) -> None:
-        if not self.exists():
+        view = self.refresh()
+        if view.chunks:
+            return
+        if view.outdated:
             raise IndexNotBuilt(
-                f"No index in {self.data_dir} yet. Build it with `legal-assistant ingest` "
-                "(or `Assistant().ingest()`)."
-            )
+                f"The index in {self.store.location} was built by an earlier version and holds no chunk texts. "
+                "Upgrade it with `legal-assistant ingest` (stored vectors are kept, nothing is re-embedded).")
+        raise IndexNotBuilt(
+            f"No index in {self.store.location} yet. Build it with `legal-assistant ingest` (or `Assistant().ingest()`).")
+
+    def warm(self) -> None:
+        """Derive BM25 and the vector matrix now rather than at the first question."""
+        view = self._view()
+        if view.chunks:
+            view.derived("bm25", lambda: self._bm25_for(view))
+            view.derived("matrix", lambda: self._matrix(view))
+            self.sentence_table()
+
+    # ---------------------------------------------------------------- BM25
+    def bm25_scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk, aligned with ``self.order``."""
+        view = self._view()
+        return view.derived("bm25", lambda: self._bm25_for(view)).scores(query)
+
+    def _bm25_for(self, view: ChunkLookup) -> BM25Store:
+        cache = self.data_dir / "bm25"
+        cached = BM25Store.load(cache, view.version, view.order) if view.version else None
+        if cached is not None:
+            return cached
+        built = BM25Store.build(view.search_texts())
+        if view.version:
+            built.save(cache, view.version, view.order)
+        return built
+
+    # ---------------------------------------------------------------- dense and sentences
+    def query_vector(self, text: str) -> np.ndarray:
+        """The unit query vector of a text; the last few are remembered (retrieval and the answerer
+        of one question embed the same query)."""
+        vector = self._query_vectors.get(text)
+        if vector is None:
+            vector = unit_rows(np.asarray([self.embeddings.embed_query(text)], dtype=np.float32))[0]
+            with self._query_lock:
+                if len(self._query_vectors) >= QUERY_VECTORS_KEPT:
+                    self._query_vectors.pop(next(iter(self._query_vectors)))
+                self._query_vectors[text] = vector
+        return vector
+
+    def chunk_similarities(self, vector: np.ndarray) -> np.ndarray:
+        """Cosine similarity of a unit query vector to every chunk, aligned with ``self.order``."""
+        view = self._view()
+        if not view.order:
+            return np.zeros(0, dtype=np.float32)
+        return view.derived("matrix", lambda: self._matrix(view)) @ vector
+
+    def sentence_table(self) -> SentenceTable:
+        """All quotable sentences with their vectors (embedding any that the cache lacks)."""
+        view = self._view()
+        return view.derived("sentences", lambda: build_sentence_table([view.chunks[c] for c in view.order],
+                                                                      self.vector_cache, self.embeddings))
+
+    def sentence_vectors(self, chunk: Chunk) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """A chunk's quotable spans and their unit vectors (from the sentence table, or embedded
+        now through the cache for chunks outside it, such as footnotes)."""
+        table = self.sentence_table()
+        rows = table.rows_of.get(chunk.id)
+        if rows:
+            return [table.spans[r] for r in rows], table.matrix[rows]
+        spans = quotable_spans(chunk)
+        if not spans:
+            return [], np.zeros((0, 1), dtype=np.float32)
+        return spans, unit_rows(self.vector_cache.embed([contextual_text(chunk, s, e) for s, e in spans], self.embeddings))
+
+    def dense_search(self, query: str, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the n nearest chunks.
+
+        Up to EXACT_SEARCH_LIMIT chunks the vectors read with the view are compared exactly (one
+        matrix product, deterministic); above it Chroma's HNSW index answers. Exact search also
+        sidesteps what we saw with Chroma 1.5 on a collection with many deletions: about one
+        query in ten, from a fresh process, returned neighbours from a subset of the collection."""
+        view = self._view()
+        if not view.chunks:
+            return []
+        vector = self.embeddings.embed_query(query)
+        if len(view) <= EXACT_SEARCH_LIMIT:
+            matrix = view.derived("matrix", lambda: self._matrix(view))
+            return _exact_search(view, matrix, np.asarray(vector, dtype=np.float32), n, where)
+        found = self.store.query(vector, min(n, len(view)), where)
+        return [(cid, sim) for cid, sim in found if cid in view.chunks]
+
+    def _matrix(self, view: ChunkLookup) -> np.ndarray:
+        rows = view.loaded_vectors() or {}
+        missing = [cid for cid in view.order if rows.get(cid) is None]
+        if missing:
+            raise IndexNotBuilt(f"{len(missing)} chunks have no vector in {self.store.location}; run `legal-assistant ingest`.")
+        matrix = np.asarray([rows[cid] for cid in view.order], dtype=np.float32).reshape(len(view.order), -1)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return matrix / np.where(norms == 0, 1, norms)
 
     # ---------------------------------------------------------------- ingest
     def ingest(self, corpus_dir: Path, max_chars: int = 1400, progress: ProgressFactory | None = tqdm_progress) -> IngestReport:
         started = time.perf_counter()
-        report = IngestReport()
+        view = self.refresh()
         loaded = load_corpus(Path(corpus_dir))
-        files: dict[str, Any] = self.manifest.setdefault("files", {})
-        failed_names = set()
-        for problem in loaded.problems:
-            report.skipped.append((problem.path, problem.reason))
-            failed_names.add(problem.path)
-
-        wanted: dict[str, Chunk] = {}
-        new_files: dict[str, Any] = {}
-        for doc in loaded.docs:
-            name = doc.info.source_file
-            digest = _file_hash(doc.text, max_chars)
-            previous = files.get(name)
-            if previous and previous["sha256"] == digest and all(c in self.chunks for c in previous["chunk_ids"]):
-                report.unchanged.append(name)
-                new_files[name] = previous
-                for cid in previous["chunk_ids"]:
-                    wanted[cid] = self.chunks[cid]
-                continue
-            chunks = split_document(doc, max_chars=max_chars)
-            (report.updated if previous else report.added).append(name)
-            new_files[name] = {"sha256": digest, "doc_id": doc.doc_id, "language": doc.language,
-                               "chunk_ids": [c.id for c in chunks]}
-            for chunk in chunks:
-                wanted[chunk.id] = chunk
-        # A file that is still there but cannot be read now keeps its previous chunks: nothing is lost.
-        for name, previous in files.items():
-            if name in new_files:
-                continue
-            if Path(name).name in {Path(p).name for p in failed_names} and all(c in self.chunks for c in previous["chunk_ids"]):
-                new_files[name] = previous
-                for cid in previous["chunk_ids"]:
-                    wanted.setdefault(cid, self.chunks[cid])
-            else:
-                report.removed.append(name)
-
-        # New vectors go in before stale ones go out, so a reader never finds its chunks missing.
-        report.chunks_embedded = self._embed_missing(list(wanted.values()), progress)
-        stale = [cid for cid in self.chunks if cid not in wanted]
-        if stale:
-            self.collection.delete(ids=stale)
+        plan = plan_ingest(view.files, loaded.docs, [(p.path, p.reason) for p in loaded.problems],
+                           digest=lambda doc: file_hash(doc.text, max_chars),
+                           split=lambda doc: split_document(doc, max_chars=max_chars))
+        report = IngestReport(added=plan.added, updated=plan.updated, removed=plan.removed, unchanged=plan.unchanged,
+                              skipped=plan.skipped)
+        # New records go in before stale ones go out, so a reader never finds its chunks missing.
+        report.chunks_embedded = self._write(plan.write, progress)
+        wanted = [c for c, _ in plan.write] + [view.chunks[cid] for cid in plan.keep if cid in view.chunks]
+        report.sentences_embedded = self._embed_sentences(wanted, progress)
+        written = {chunk.id for chunk, _ in plan.write}
+        stale = plan.delete + [cid for cid in view.outdated if cid not in written]
+        self.store.delete(stale)
         report.chunks_deleted = len(stale)
-        report.sentences_embedded = self._embed_sentences(list(wanted.values()), progress)
-
-        changed = bool(report.added or report.updated or report.removed or stale or report.chunks_embedded)
-        self.chunks = wanted
-        self.order = list(wanted)
-        self._vectors = None
-        self._frequencies = None
-        self._articles = None
-        self._documents = None
-        self._sentences = None
-        self.manifest = {"version": MANIFEST_VERSION, "embedding_backend": self.backend, "files": new_files}
-        if changed or not (self.data_dir / "chunks.jsonl").exists():
-            self._save()
-        if changed or not (self.data_dir / "bm25").exists():
-            self._build_bm25()
-        report.chunks_total = len(self.chunks)
+        if plan.changed or view.outdated:
+            self.store.mark_version(self.backend)
+            self._drop_legacy_files()
+        report.chunks_total = len(self.refresh())
+        self.warm()
         report.seconds = time.perf_counter() - started
         return report
 
-    def _embed_missing(self, chunks: list[Chunk], progress: ProgressFactory | None) -> int:
-        if not chunks:
+    def _write(self, items: list[tuple[Chunk, Any]], progress: ProgressFactory | None) -> int:
+        """Store the chunks; embed only those whose vectors the collection does not hold yet (a
+        record of an older schema, or a chunk that moved to another file, keeps its vector)."""
+        if not items:
             return 0
-        present: set[str] = set()
-        ids = [c.id for c in chunks]
-        for i in range(0, len(ids), 500):
-            present.update(self.collection.get(ids=ids[i:i + 500], include=[])["ids"])
-        missing = [c for c in chunks if c.id not in present]
+        stored = self.store.vectors([chunk.id for chunk, _ in items])
+        keep = [(c, p) for c, p in items if stored.get(c.id) is not None]
+        missing = [(c, p) for c, p in items if stored.get(c.id) is None]
+        for i in range(0, len(keep), 500):
+            batch = keep[i:i + 500]
+            self._upsert(batch, [stored[c.id] for c, _ in batch])
         if not missing:
             return 0
         bar = progress(len(missing), "Embedding chunks") if progress else _NoProgress()
         try:
             for i in range(0, len(missing), EMBED_BATCH):
                 batch = missing[i:i + EMBED_BATCH]
-                vectors = self.embeddings.embed_documents([c.search_text() for c in batch])
-                self.collection.upsert(
-                    ids=[c.id for c in batch],
-                    embeddings=vectors,
-                    metadatas=[_chroma_metadata(c) for c in batch],
-                )
+                self._upsert(batch, self.embeddings.embed_documents([c.search_text() for c, _ in batch]))
                 bar.update(len(batch))
         finally:
             bar.close()
@@ -314,178 +358,39 @@ class Index:
         self.vector_cache.prune(texts)
         return len(todo)
 
-    def sentence_table(self) -> SentenceTable:
-        """All quotable sentences with their vectors (embedding any that the cache lacks)."""
-        if self._sentences is None:
-            chunk_ids, owners, spans, texts = [], [], [], []
-            rows_of: dict[str, list[int]] = {}
-            for position, cid in enumerate(self.order):
-                for span, text in sentence_texts(self.chunks[cid]):
-                    rows_of.setdefault(cid, []).append(len(texts))
-                    chunk_ids.append(cid)
-                    owners.append(position)
-                    spans.append(span)
-                    texts.append(text)
-            matrix = self.vector_cache.embed(texts, self.embeddings) if texts else np.zeros((0, 1), dtype=np.float32)
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True) if len(texts) else 1.0
-            self._sentences = SentenceTable(chunk_ids, np.asarray(owners, dtype=np.int64), spans,
-                                            matrix / np.where(norms == 0, 1, norms), rows_of)
-        return self._sentences
+    def _upsert(self, batch: list[tuple[Chunk, Any]], vectors: list) -> None:
+        self.store.upsert(self.backend, ids=[c.id for c, _ in batch], vectors=[list(map(float, v)) for v in vectors],
+                          documents=[c.text for c, _ in batch], metadatas=[chunk_metadata(c, p) for c, p in batch])
 
-    # ---------------------------------------------------------------- BM25
-    def _build_bm25(self) -> None:
-        import bm25s
-
-        target = self.data_dir / "bm25"
-        if target.exists():
-            shutil.rmtree(target)
-        if not self.order:
-            self._bm25 = None
-            return
-        retriever = bm25s.BM25()
-        retriever.index([tokenize(self.chunks[cid].search_text()) or ["∅"] for cid in self.order], show_progress=False)
-        retriever.save(str(target), show_progress=False)
-        (target / "ids.json").write_text(json.dumps(self.order), encoding="utf-8")
-        self._bm25 = retriever
-
-    @property
-    def bm25(self):
-        if self._bm25 is None:
-            import bm25s
-
-            target = self.data_dir / "bm25"
-            ids_path = target / "ids.json"
-            if ids_path.exists() and json.loads(ids_path.read_text(encoding="utf-8")) == self.order:
-                self._bm25 = bm25s.BM25.load(str(target), show_progress=False, verbosity=0)
-            else:
-                self._build_bm25()
-        return self._bm25
-
-    def bm25_scores(self, query: str) -> np.ndarray:
-        """BM25 score of every chunk, aligned with ``self.order``."""
-        retriever = self.bm25
-        if retriever is None:
-            return np.zeros(0)
-        vocab = retriever.vocab_dict
-        tokens = [t for t in tokenize(query) if t in vocab]
-        if not tokens:
-            return np.zeros(len(self.order), dtype=np.float32)
-        return retriever.get_scores(tokens)
-
-    # ---------------------------------------------------------------- dense
-    def dense_search(self, query: str, n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the n nearest chunks.
-
-        Up to EXACT_SEARCH_LIMIT chunks the vectors stored in Chroma are compared exactly (one
-        matrix product, deterministic); above it Chroma's HNSW index answers. Exact search also
-        sidesteps what we saw with Chroma 1.5 on a collection with many deletions: about one
-        query in ten, from a fresh process, returned neighbours from a subset of the collection."""
-        count = len(self.chunks)
-        if not count:
-            return []
-        vector = self.embeddings.embed_query(query)
-        if count <= EXACT_SEARCH_LIMIT:
-            return self._exact_search(np.asarray(vector, dtype=np.float32), n, where)
-        result = self.collection.query(query_embeddings=[vector], n_results=min(n, count), where=where or None,
-                                       include=["distances"])
-        return [(cid, 1.0 - dist) for cid, dist in zip(result["ids"][0], result["distances"][0]) if cid in self.chunks]
-
-    def _matrix(self) -> np.ndarray:
-        if self._vectors is None or self._vectors.shape[0] != len(self.order):
-            rows: dict[str, Any] = {}
-            for i in range(0, len(self.order), 1000):
-                got = self.collection.get(ids=self.order[i:i + 1000], include=["embeddings"])
-                rows.update(zip(got["ids"], got["embeddings"]))
-            missing = [cid for cid in self.order if cid not in rows]
-            if missing:
-                raise IndexNotBuilt(f"{len(missing)} chunks have no vector in {self.data_dir}; run `legal-assistant ingest`.")
-            matrix = np.asarray([rows[cid] for cid in self.order], dtype=np.float32)
-            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-            self._vectors = matrix / np.where(norms == 0, 1, norms)
-        return self._vectors
-
-    def query_vector(self, text: str) -> np.ndarray:
-        """The unit query vector of a text; the last few are remembered (retrieval and the answerer
-        of one question embed the same query)."""
-        vector = self._query_vectors.get(text)
-        if vector is None:
-            vector = np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
-            vector = vector / (np.linalg.norm(vector) or 1.0)
-            if len(self._query_vectors) >= QUERY_VECTORS_KEPT:
-                self._query_vectors.pop(next(iter(self._query_vectors)))
-            self._query_vectors[text] = vector
-        return vector
-
-    def sentence_vectors(self, chunk: Chunk) -> tuple[list[tuple[int, int]], np.ndarray]:
-        """A chunk's quotable spans and their unit vectors (from the sentence table, or embedded
-        now through the cache for chunks outside it, such as footnotes)."""
-        table = self.sentence_table()
-        rows = table.rows_of.get(chunk.id)
-        if rows:
-            return [table.spans[r] for r in rows], table.matrix[rows]
-        spans = quotable_spans(chunk)
-        if not spans:
-            return [], np.zeros((0, 1), dtype=np.float32)
-        matrix = self.vector_cache.embed([contextual_text(chunk, s, e) for s, e in spans], self.embeddings)
-        return spans, matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
-
-    def chunk_similarities(self, vector: np.ndarray) -> np.ndarray:
-        """Cosine similarity of a unit query vector to every chunk, aligned with ``self.order``."""
-        return self._matrix() @ vector if self.order else np.zeros(0, dtype=np.float32)
-
-    def _exact_search(self, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
-        scores = self._matrix() @ (vector / (np.linalg.norm(vector) or 1.0))
-        wanted = _where_filter(where)
-        ranked = np.argsort(-scores, kind="stable")
-        out = []
-        for i in ranked:
-            cid = self.order[i]
-            if wanted(self.chunks[cid]):
-                out.append((cid, float(scores[i])))
-                if len(out) == n:
-                    break
-        return out
-
-    def term_frequencies(self, compute: Callable[[list[str]], Any]) -> Any:
-        """``compute`` over every chunk's search text, cached until the next ingest."""
-        if self._frequencies is None:
-            self._frequencies = compute([self.chunks[cid].search_text() for cid in self.order])
-        return self._frequencies
-
-    def by_article(self, article: str, doc_ids: Iterable[str] | None = None) -> list[Chunk]:
-        if self._articles is None:
-            self._articles = {}
-            for chunk in self.chunks.values():
-                self._articles.setdefault(chunk.article or "", []).append(chunk)
-        wanted = set(doc_ids) if doc_ids else None
-        return [c for c in self._articles.get(article, []) if wanted is None or c.doc_id in wanted]
-
-    def documents(self) -> list[DocInfo]:
-        if self._documents is None:
-            seen: dict[tuple[str, str], DocInfo] = {}
-            for chunk in self.chunks.values():
-                seen.setdefault((chunk.doc_id, chunk.language), chunk.info)
-            self._documents = sorted(seen.values(), key=lambda d: (d.jurisdiction, d.doc_id, d.language))
-        return self._documents
+    def _drop_legacy_files(self) -> None:
+        for name in LEGACY_FILES:
+            (self.data_dir / name).unlink(missing_ok=True)
 
 
-def wipe(data_dir: Path) -> None:
-    """Delete an index (``ingest --rebuild``): the Chroma collection through Chroma itself (its
-    clients are shared per path within a process, so the store is not removed from under them),
-    then our own files. Other files in the folder are left alone."""
-    chroma_dir = Path(data_dir) / "chroma"
-    if chroma_dir.is_dir():
-        import chromadb
-
-        client = chromadb.PersistentClient(path=str(chroma_dir), settings=chromadb.Settings(anonymized_telemetry=False))
-        if COLLECTION in [c.name for c in client.list_collections()]:
-            client.delete_collection(COLLECTION)
-    for name in ("bm25", "chunks.jsonl", "manifest.json", "vectors.sqlite"):
+def wipe(data_dir: Path, chroma_url: str = "") -> None:
+    """Delete an index (``ingest --rebuild``): the Chroma collection through Chroma itself, then the
+    derived files. Other files in the folder are left alone."""
+    DenseStore(Path(data_dir), chroma_url).drop()
+    for name in ("bm25", "vectors.sqlite", *LEGACY_FILES):
         path = Path(data_dir) / name
         if path.is_dir():
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
+
+
+def _exact_search(view: ChunkLookup, matrix: np.ndarray, vector: np.ndarray, n: int,
+                  where: dict[str, Any] | None) -> list[tuple[str, float]]:
+    scores = matrix @ (vector / (np.linalg.norm(vector) or 1.0))
+    wanted = _where_filter(where)
+    out = []
+    for i in np.argsort(-scores, kind="stable"):
+        cid = view.order[i]
+        if wanted(view.chunks[cid]):
+            out.append((cid, float(scores[i])))
+            if len(out) == n:
+                break
+    return out
 
 
 def _where_filter(where: dict[str, Any] | None) -> Callable[[Chunk], bool]:
@@ -495,10 +400,4 @@ def _where_filter(where: dict[str, Any] | None) -> Callable[[Chunk], bool]:
     return lambda chunk: all(getattr(chunk, key, None) == value for key, value in pairs)
 
 
-def _chroma_metadata(chunk: Chunk) -> dict[str, Any]:
-    return {
-        "doc_id": chunk.doc_id,
-        "language": chunk.language,
-        "article": chunk.article or "",
-        "role": chunk.role,
-    }
+__all__ = ["RECORD_SCHEMA", "Index", "IngestReport", "ProgressFactory", "tqdm_progress", "wipe"]

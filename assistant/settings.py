@@ -43,6 +43,9 @@ class Settings(BaseSettings):
 
     corpus_dir: Path = Field(default_factory=default_corpus_dir)
     data_dir: Path = Field(default_factory=default_data_dir)
+    # A Chroma server (e.g. http://127.0.0.1:8000, started with `chroma run --path DIR --port 8000`)
+    # that several app processes share; empty: the embedded store under data_dir.
+    chroma_url: str = ""
 
     # Embeddings: "e5" (multilingual, default), "minilm" (English), or a path to a local
     # sentence-transformers model folder.
@@ -77,6 +80,9 @@ class Settings(BaseSettings):
     llm_api_key: str = "not-needed"
     llm_temperature: float = 0.0
     llm_max_tokens: int = 400
+
+    # Serving: questions answered at once by one process (HTTP API and UI each).
+    concurrency: int = Field(default=4, ge=1, le=64)
 
     def fingerprint(self) -> str:
         """A short hash of the settings that decide an answer (recorded with each answer)."""

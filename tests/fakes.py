@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import socket
 from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
@@ -151,3 +152,10 @@ class ScriptedChatModel:
         from langchain_core.messages import AIMessage
 
         return AIMessage(content=reply)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on (at the moment of asking)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

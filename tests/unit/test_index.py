@@ -6,7 +6,7 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.errors import EmbeddingBackendMismatch, IndexNotBuilt
-from fakes import FAKE_THRESHOLDS, SMALL_CORPUS, FakeEmbeddings
+from fakes import FAKE_THRESHOLDS, SMALL_CORPUS, FakeEmbeddings, free_port
 
 
 def _bot(tmp_path, corpus, embeddings=None):
@@ -140,3 +140,78 @@ def test_hits_report_each_rankers_rank(fake_assistant):
 def test_langchain_retriever_adapter_returns_documents(fake_assistant):
     docs = fake_assistant.as_langchain_retriever(k=2).invoke("seven monthly indicators")
     assert len(docs) == 2 and docs[0].metadata["doc_id"] == "demo-code" and docs[0].metadata["article"] == "7"
+
+
+def test_the_collection_holds_each_chunks_text_and_full_metadata(fake_assistant):
+    got = fake_assistant.index.collection.get(include=["documents", "metadatas"])
+    by_id = dict(zip(got["ids"], zip(got["documents"], got["metadatas"])))
+    assert set(by_id) == set(fake_assistant.index.chunks)
+    for cid, chunk in fake_assistant.index.chunks.items():
+        text, meta = by_id[cid]
+        assert text == chunk.text
+        assert meta["label"] == chunk.label() and meta["short_title"] == chunk.info.short_title
+        assert {"jurisdiction", "in_force", "authentic", "superseded_by", "start", "end", "role"} <= set(meta)
+
+
+def test_nothing_but_the_collection_is_needed_to_answer(tmp_path, small_corpus):
+    _bot(tmp_path, small_corpus).ingest(progress=False)
+    shutil.rmtree(tmp_path / "data" / "bm25")
+    (tmp_path / "data" / "vectors.sqlite").unlink()  # a cache: sentences are embedded again
+    assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["chroma"]
+    assert _bot(tmp_path, small_corpus).ask("fine of seven monthly indicators").status == "answered"
+
+
+def test_an_ingest_by_another_instance_is_seen_without_a_restart(tmp_path, small_corpus):
+    reader = _bot(tmp_path, small_corpus)
+    reader.ingest(progress=False)
+    assert not reader.retrieve("seasonal workers quota permit", k=5, doc_id="quota-act")
+    (small_corpus / "quota.en.md").write_text(
+        "---\ndoc_id: quota-act\ntitle: Quota Act\njurisdiction: KZ\nlanguage: en\n---\n\n"
+        "Article 1. Quota\nSeasonal workers need a quota permit.\n", encoding="utf-8")
+    version = reader.index.version
+    _bot(tmp_path, small_corpus).ingest(progress=False)  # another instance: its own Index on the same store
+    hits = reader.retrieve("seasonal workers quota permit", k=5, doc_id="quota-act")
+    assert hits and hits[0].chunk.doc_id == "quota-act" and reader.index.version != version
+    assert "quota-act" in {d.doc_id for d in reader.documents()}
+
+
+def test_a_thread_keeps_its_view_while_another_ingest_lands(tmp_path, small_corpus):
+    bot = _bot(tmp_path, small_corpus)
+    bot.ingest(progress=False)
+    index = bot.index
+    index.require()
+    before = index.chunks
+    (small_corpus / "eu-fragment.en.md").unlink()
+    _bot(tmp_path, small_corpus).ingest(progress=False)
+    assert index.chunks is before  # same view until this thread's next require()
+    index.require()
+    assert all(c.doc_id != "eu-fragment" for c in index.chunks.values())
+
+
+def test_an_index_of_the_first_schema_is_upgraded_without_re_embedding(tmp_path, small_corpus):
+    """Schema 1 kept texts in chunks.jsonl and only four metadata keys in Chroma."""
+    bot = _bot(tmp_path, small_corpus)
+    bot.ingest(progress=False)
+    collection = bot.index.collection
+    got = collection.get(include=["embeddings", "metadatas"])
+    legacy = [{k: m[k] for k in ("role", "doc_id", "language", "article")} for m in got["metadatas"]]
+    collection.delete(ids=got["ids"])
+    collection.add(ids=got["ids"], embeddings=got["embeddings"], metadatas=legacy)
+    collection.modify(metadata={"embedding_backend": "fake"})
+    (tmp_path / "data" / "chunks.jsonl").write_text("{}\n", encoding="utf-8")
+
+    old = _bot(tmp_path, small_corpus)
+    with pytest.raises(IndexNotBuilt, match="earlier version.*legal-assistant ingest"):
+        old.retrieve("fine", k=1)
+    embeddings = FakeEmbeddings()
+    report = _bot(tmp_path, small_corpus, embeddings).ingest(progress=False)
+    assert report.chunks_embedded == 0 and embeddings.calls == [] and report.chunks_total == len(got["ids"])
+    assert not (tmp_path / "data" / "chunks.jsonl").exists()
+    assert _bot(tmp_path, small_corpus).ask("fine of seven monthly indicators").status == "answered"
+
+
+def test_a_chroma_server_that_cannot_be_reached_is_one_clear_error(tmp_path, small_corpus):
+    from assistant.errors import StoreUnavailable
+    settings = Settings(corpus_dir=small_corpus, data_dir=tmp_path / "data", chroma_url=f"http://127.0.0.1:{free_port()}")
+    with pytest.raises(StoreUnavailable, match="Cannot reach the Chroma server at http://127.0.0.1:.*chroma run --path"):
+        Assistant(settings, embeddings=FakeEmbeddings()).ask("fine")
