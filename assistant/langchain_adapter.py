@@ -1,4 +1,12 @@
-"""LangChain adapter: the hybrid retriever as a ``BaseRetriever`` whose documents carry the citation."""
+"""The LangChain adapter: ``LegalRetriever``, a ``BaseRetriever`` over the hybrid retriever.
+
+>>> retriever = Assistant().as_langchain_retriever(k=5, jurisdiction="KZ")
+>>> docs = retriever.invoke("fine for living without registration", k=2, language="ru")
+
+``k`` and the filters given to ``invoke`` override the ones the retriever was built with, for that
+call. Each document's metadata carries ``source`` (the citation label, what LangChain's
+with-sources chains and ``{source}`` prompts read) and the chunk's legal status: jurisdiction,
+authentic or translation, in force or superseded, title."""
 
 from __future__ import annotations
 
@@ -13,7 +21,8 @@ from .types import Hit
 
 
 class LegalRetriever(BaseRetriever):
-    """LangChain adapter: ``LegalRetriever(retriever=hybrid, k=5).invoke("question")``."""
+    """``retriever`` is anything with ``retrieve(query, k=..., filters=Filters(...)) -> list[Hit]``
+    (``HybridRetriever``; ``Assistant.as_langchain_retriever()`` builds one)."""
 
     retriever: Any
     k: int = 5
@@ -21,20 +30,26 @@ class LegalRetriever(BaseRetriever):
     doc_id: str | None = None
     language: str | None = None
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        hits = self.retriever.retrieve(query, k=self.k, filters=Filters(self.jurisdiction, self.doc_id, self.language))
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun, k: int | None = None,
+                                jurisdiction: str | None = None, doc_id: str | None = None,
+                                language: str | None = None) -> list[Document]:
+        filters = Filters(jurisdiction or self.jurisdiction, doc_id or self.doc_id, language or self.language)
+        hits = self.retriever.retrieve(query, k=self.k if k is None else k, filters=filters)
         return [hit_to_document(hit) for hit in hits]
 
 
 def hit_to_document(hit: Hit) -> Document:
-    chunk = hit.chunk
+    chunk, info = hit.chunk, hit.chunk.info
     return Document(
         page_content=chunk.text,
         id=chunk.id,
         metadata={
-            "chunk_id": chunk.id, "doc_id": chunk.doc_id, "language": chunk.language,
-            "article": chunk.article, "paragraph": chunk.paragraph, "label": chunk.label(),
-            "heading_path": " › ".join(chunk.heading_path), "score": hit.score,
+            "source": chunk.label(), "label": chunk.label(), "chunk_id": chunk.id, "doc_id": chunk.doc_id,
+            "title": info.title, "short_title": info.short_title, "language": chunk.language,
+            "jurisdiction": info.jurisdiction, "kind": info.kind, "authentic": info.authentic,
+            "in_force": info.in_force(), "in_force_until": info.in_force_until or None,
+            "superseded_by": info.superseded_by or None, "article": chunk.article, "paragraph": chunk.paragraph,
+            "heading_path": " › ".join(chunk.heading_path), "role": chunk.role, "score": hit.score,
             "dense_rank": hit.dense_rank, "bm25_rank": hit.bm25_rank,
         },
     )
