@@ -29,10 +29,9 @@ import click
 from . import __version__
 from .api import Assistant
 from .errors import AssistantError, EmptyQuestion, IndexNotBuilt
-from .types import Answer
+from .types import JSON_SCHEMA_VERSION, Answer
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_NO_INDEX, EXIT_ERROR = 0, 1, 2, 3, 4
-JSON_SCHEMA_VERSION = 1
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "zh": "Chinese"}
 EXIT_CODES_HELP = """\b
 Exit codes: 0 ok; 1 the corpus does not answer (ask); 2 usage error or empty question;
@@ -134,7 +133,7 @@ def format_answer(answer: Answer, *, show_query: bool = False) -> str:
 
 
 def answer_json(answer: Answer) -> str:
-    return json.dumps({"schema_version": JSON_SCHEMA_VERSION, **answer.to_dict()}, ensure_ascii=False, indent=2)
+    return json.dumps(answer.to_json(), ensure_ascii=False, indent=2)
 
 
 @cli.command(epilog=EXIT_CODES_HELP)
@@ -188,10 +187,14 @@ def chat(jurisdiction: str | None, language: str | None, k: int | None, mode: st
 @click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
 @handle_errors
 def serve(host: str, port: int) -> None:
-    """Start the chat UI (builds the index first, with progress, if it is missing)."""
-    from .ui import launch
+    """Serve the chat UI at / and the HTTP API at /api (builds the index first if it is missing).
 
-    launch(_assistant(), host, port)
+    \b
+    POST /api/ask, POST /api/chat (the `ask --json` answer), GET /api/corpus, GET /api/health;
+    OpenAPI at /openapi.json and /docs."""
+    from .server import serve as run_server
+
+    run_server(_assistant(), host, port)
 
 
 def _cells(text: str) -> int:

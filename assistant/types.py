@@ -10,6 +10,9 @@ from typing import Any, Literal
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "zh": "Chinese"}
 ChunkRole = Literal["provision", "footnote", "table", "text", "bibliography"]
 AnswerStatus = Literal["answered", "not_found"]
+# The version of the answer's JSON (`ask --json`, POST /api/ask, the UI's `ask` endpoint); fields
+# are only added within a version.
+JSON_SCHEMA_VERSION = 1
 
 
 def _parse_date(value: Any) -> date | None:
@@ -190,3 +193,7 @@ class Answer:
             "mode": self.mode,
             "settings_hash": self.settings_hash,
         }
+
+    def to_json(self) -> dict[str, Any]:
+        """The answer as every front door serves it: ``to_dict()`` with the schema version."""
+        return {"schema_version": JSON_SCHEMA_VERSION, **self.to_dict()}

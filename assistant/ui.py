@@ -1,12 +1,15 @@
 """The Gradio chat UI: a thin layer over ``Assistant.chat``.
 
-``build_app(assistant)`` returns the Blocks; ``launch(assistant, host, port)`` builds the index
-first if it is missing, then serves the app. Each browser session keeps its own conversation in a
-``gr.State``; the one ``Assistant`` is shared and answers one request at a time."""
+``build_app(assistant)`` returns the Blocks; ``assistant.server.serve`` mounts them beside the HTTP
+API. Each browser session keeps its own conversation in a ``gr.State``; the one ``Assistant`` is
+shared read-only, and up to ``settings.concurrency`` sessions are answered at once.
+
+Two API endpoints, one per action (for ``gradio_client``): ``/ask`` (message, jurisdiction,
+language -> textbox, chat, sources panel, the answer as JSON schema v1 with structured citations)
+and ``/reset``."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -14,7 +17,7 @@ from typing import Any
 import gradio as gr
 
 from .api import Assistant
-from .errors import AssistantError
+from .errors import AssistantError, EmptyQuestion
 from .types import Answer
 from .ui_render import chat_markdown, coverage_html, error_panel, md_escape, sources_panel, stream_prefixes
 
@@ -94,30 +97,31 @@ def _doc_lookup(assistant: Assistant) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def respond(assistant: Assistant, message: str, session: dict, jurisdiction: str | None, language: str | None,
-            docs: dict | None = None, delay: float = STREAM_DELAY_S) -> Iterator[tuple[str, list, str, dict]]:
-    """Answer one message; yields (textbox, chat messages, sources panel, session) as the answer streams."""
+            docs: dict | None = None, delay: float = STREAM_DELAY_S) -> Iterator[tuple[str, list, str, dict, dict | None]]:
+    """Answer one message; yields (textbox, chat messages, sources panel, session, answer JSON) as the
+    answer streams. The answer JSON (schema v1, as ``ask --json``) comes with the last step; an
+    empty message is refused with one message (``gr.Error``), for a person and an API client alike."""
     message = (message or "").strip()
-    messages = session["messages"]
     if not message:
-        yield "", messages, gr.skip(), session
-        return
+        raise gr.Error(str(EmptyQuestion("The question is empty: type a question about internal-migration law.")))
+    messages = session["messages"]
     messages.append({"role": "user", "content": md_escape(message)})
     messages.append({"role": "assistant", "content": "_Searching the corpus…_"})
-    yield "", messages, '<div class="sources-empty">Searching the corpus…</div>', session
+    yield "", messages, '<div class="sources-empty">Searching the corpus…</div>', session, None
     try:
         answer = assistant.chat(message, session["history"], jurisdiction=_filter(jurisdiction),
                                 language=_filter(language))
     except AssistantError as exc:
         messages[-1]["content"] = f"**Cannot answer.** {md_escape(str(exc))}"
-        yield "", messages, error_panel(str(exc)), session
+        yield "", messages, error_panel(str(exc)), session, {"error": str(exc)}
         return
     for partial in stream_prefixes(answer.text):
         messages[-1]["content"] = chat_markdown(answer, partial, done=False)
-        yield "", messages, gr.skip(), session
+        yield "", messages, gr.skip(), session, None
         time.sleep(delay)
     messages[-1]["content"] = chat_markdown(answer)
     session["history"] += [{"role": "user", "content": message}, {"role": "assistant", "content": answer.text}]
-    yield "", messages, _sources(assistant, answer, docs), session
+    yield "", messages, _sources(assistant, answer, docs), session, answer.to_json()
 
 
 def _sources(assistant: Assistant, answer: Answer, docs: dict | None) -> str:
@@ -125,15 +129,35 @@ def _sources(assistant: Assistant, answer: Answer, docs: dict | None) -> str:
     return sources_panel(answer, articles, docs)
 
 
+class _Documents:
+    """The per-document facts the source cards show, re-read when the index changes (another
+    process may ingest while this one serves)."""
+
+    def __init__(self, assistant: Assistant):
+        self.assistant = assistant
+        self._version: str | None = None
+        self._docs: dict = {}
+
+    def current(self) -> dict:
+        version = self.assistant.index.version if self.assistant.has_index() else ""
+        if version != self._version:
+            self._docs, self._version = _doc_lookup(self.assistant), version
+        return self._docs
+
+
 def build_app(assistant: Assistant) -> gr.Blocks:
     jurisdictions, languages = _choices(assistant)
-    docs = _doc_lookup(assistant)
+    documents = _Documents(assistant)
+    limit = assistant.settings.concurrency
 
-    def on_message(message, session, jurisdiction, language):
-        yield from respond(assistant, message, session, jurisdiction, language, docs)
+    def on_message(message: str, session: dict, jurisdiction: str, language: str):
+        yield from respond(assistant, message, session, jurisdiction, language, documents.current())
 
     def reset():
-        return [], sources_panel(None), new_session()
+        return [], sources_panel(None), new_session(), None
+
+    def coverage():
+        return coverage_html(assistant.coverage() if assistant.has_index() else [])
 
     with gr.Blocks(title="Legal assistant: internal migration", analytics_enabled=False) as app:
         session = gr.State(new_session())
@@ -146,7 +170,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                                              feedback_options=None, buttons=["copy"], autoscroll=True,
                                              placeholder="Ask about registration, residence, freedom of movement…")
                         with gr.Row(equal_height=True):
-                            question = gr.Textbox(show_label=False, placeholder="Type a question and press Enter",
+                            question = gr.Textbox(label="Question", show_label=False, placeholder="Type a question and press Enter",
                                                   elem_id="question", scale=5, min_width=180, max_lines=6)
                             ask = gr.Button("Ask", variant="primary", elem_id="ask", scale=1, min_width=70)
                         with gr.Row(equal_height=False):
@@ -158,32 +182,17 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         gr.Examples([[q] for q in EXAMPLES], inputs=[question], label="Examples (English, Russian, Kazakh)")
                     with gr.Column(scale=2, min_width=300):
                         sources = gr.HTML(sources_panel(None), label="Sources", elem_id="sources")
+                        answer_json = gr.JSON(visible=False, label="Answer (JSON, schema v1)", elem_id="answer-json")
             with gr.Tab("Corpus coverage", id="coverage"):
-                gr.HTML(coverage_html(assistant.coverage() if assistant.has_index() else []), elem_id="coverage")
+                coverage_panel = gr.HTML(coverage(), elem_id="coverage")
 
-        inputs = [question, session, jurisdiction, language]
-        outputs = [question, chatbot, sources, session]
-        for event in (question.submit, ask.click):
-            event(on_message, inputs, outputs, concurrency_limit=1, concurrency_id="assistant", show_progress="hidden")
-        clear.click(reset, None, [chatbot, sources, session], queue=False)
-        chatbot.clear(reset, None, [chatbot, sources, session], queue=False)
+        gr.on([question.submit, ask.click], on_message, [question, session, jurisdiction, language],
+              [question, chatbot, sources, session, answer_json], api_name="ask", concurrency_limit=limit,
+              concurrency_id="assistant", show_progress="hidden")
+        gr.on([clear.click, chatbot.clear], reset, None, [chatbot, sources, session, answer_json], api_name="reset",
+              queue=False)
+        app.load(coverage, None, coverage_panel, api_visibility="private", queue=False)
     return app
 
 
 THEME_FONTS = {"font": ["system-ui", "sans-serif"], "font_mono": ["ui-monospace", "monospace"]}
-
-
-def launch(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860, *, block: bool = True,
-           quiet: bool = False) -> gr.Blocks:
-    """Serve the UI (building the index first, with progress, when it is missing)."""
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    if not assistant.has_index():
-        print(f"No index yet: building it from {assistant.settings.corpus_dir} (a few minutes the first time)…")
-        print(assistant.ingest(progress=True).summary())
-    app = build_app(assistant)
-    # Fonts from the system: the machine is offline, so no web fonts.
-    theme = gr.themes.Soft(**THEME_FONTS)
-    app.queue(default_concurrency_limit=1).launch(server_name=host, server_port=port, prevent_thread_lock=not block,
-                                                  quiet=quiet, css=CSS, theme=theme, footer_links=[],
-                                                  show_error=False, ssr_mode=False)
-    return app

@@ -198,17 +198,18 @@ def test_chat_ends_on_eof_empty_line_or_quit(runner, with_index, ending):
     assert "Sources:" not in result.stdout
 
 
-def test_serve_builds_a_missing_index_then_launches(runner, without_index, monkeypatch):
-    import assistant.ui as ui
+def test_serve_builds_a_missing_index_then_serves(runner, without_index, monkeypatch):
+    import uvicorn
 
-    launched = {}
+    served = {}
 
-    def fake_launch_app(app, **kwargs):
-        launched.update(kwargs)
+    def fake_run(server):
+        served.update(host=server.config.host, port=server.config.port, app=server.config.app)
 
-    monkeypatch.setattr(ui.gr.Blocks, "launch", fake_launch_app)
+    monkeypatch.setattr(uvicorn.Server, "run", fake_run)
     result = runner.invoke(cli, ["serve", "--port", "7999"])
     assert result.exit_code == 0, result.output
     assert without_index.has_index()
-    assert launched["server_name"] == "127.0.0.1" and launched["server_port"] == 7999
+    assert served["host"] == "127.0.0.1" and served["port"] == 7999
+    assert {"/api/ask", "/api/chat", "/api/corpus", "/api/health"} <= {getattr(r, "path", "") for r in served["app"].routes}
 

@@ -47,12 +47,11 @@ def browser():
 
 @pytest.fixture(scope="module")
 def app_url(browser, real_assistant) -> Iterator[str]:
-    from assistant.ui import launch
+    from assistant.server import serve
 
-    port = free_port()
-    app = launch(real_assistant, "127.0.0.1", port, block=False, quiet=True)
-    yield f"http://127.0.0.1:{port}/"
-    app.close()
+    running = serve(real_assistant, "127.0.0.1", free_port(), block=False, quiet=True)
+    yield f"{running.url}/"
+    running.close()
 
 
 @pytest.fixture

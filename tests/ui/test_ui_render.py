@@ -173,30 +173,42 @@ def test_respond_streams_then_answers_and_keeps_history(fake_assistant):
     steps = list(respond(fake_assistant, "What is the fine for living without registration for more than one month?",
                          session, "All", "All", delay=0))
     assert len(steps) >= 3  # placeholder, streamed text, final
-    textbox, messages, panel, session = steps[-1]
+    textbox, messages, panel, session, data = steps[-1]
     assert textbox == "" and [m["role"] for m in messages] == ["user", "assistant"]
     assert "Sources" in messages[-1]["content"] and "source-card" in panel
     assert "<mark>" in panel
     assert session["history"][0]["content"].startswith("What is the fine")
+    assert all(step[4] is None for step in steps[:-1])  # the structured answer comes once, complete
+    assert data["schema_version"] == 1 and data["citations"][0]["doc_id"] == "demo-code"
 
-    *_, (_, messages, panel, session) = respond(fake_assistant, "and if repeated within a year?", session, "KZ", "en",
-                                                delay=0)
+    *_, (_, messages, panel, session, data) = respond(fake_assistant, "and if repeated within a year?", session, "KZ",
+                                                      "en", delay=0)
     assert len(messages) == 4
     assert "Searched as" in messages[-1]["content"]
     assert 'class="resolved-query"' in panel and "registration" in panel
+    assert data["query"].startswith("What is the fine") and data["query"].endswith("and if repeated within a year?")
 
 
-def test_respond_ignores_an_empty_message_and_reports_errors(fake_assistant, tmp_path, fake_embeddings):
-    from assistant import Assistant, Settings
+def test_respond_refuses_an_empty_message_with_one_clear_message(fake_assistant):
+    import gradio as gr
+
     from assistant.ui import new_session, respond
 
     session = new_session()
-    [(_, messages, _, _)] = list(respond(fake_assistant, "   ", session, None, None, delay=0))
-    assert messages == []
+    with pytest.raises(gr.Error, match="The question is empty"):
+        list(respond(fake_assistant, "   ", session, None, None, delay=0))
+    assert session["messages"] == []
+
+
+def test_respond_reports_library_errors_in_the_chat_and_the_panel(tmp_path, fake_embeddings):
+    from assistant import Assistant, Settings
+    from assistant.ui import new_session, respond
+
     empty = Assistant(Settings(data_dir=tmp_path / "none", embedding="fake"), embeddings=fake_embeddings)
-    *_, (_, messages, panel, session) = respond(empty, "a question", new_session(), None, None, delay=0)
+    *_, (_, messages, panel, session, data) = respond(empty, "a question", new_session(), None, None, delay=0)
     assert "legal-assistant ingest" in messages[-1]["content"].replace("\\", "")
     assert "Cannot answer" in panel and session["history"] == []
+    assert "legal-assistant ingest" in data["error"]
 
 
 def test_build_app_without_a_browser(fake_assistant):
