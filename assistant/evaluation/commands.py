@@ -65,9 +65,16 @@ def _summary_line(name: str, block: dict) -> str:
               help="Questions answered per scaling row (retrieval latency always uses all of them).")
 @click.option("--work-dir", type=click.Path(file_okay=False), default=None,
               help="Keep the synthetic corpora and indexes here instead of a temporary folder.")
+@click.option("--concurrency", type=click.IntRange(1, 200), default=None,
+              help="Instead: N sessions at once through the HTTP API, 3 questions each with a follow-up.")
+@click.option("--url", default=None, help="With --concurrency: a running `legal-assistant serve` (default: start one).")
 def bench_command(output: str, scales: str, questions: str | None, scaling_embedder: str,
-                  scaling_answer_questions: int, work_dir: str | None) -> None:
-    """Benchmark cold start, ingest, re-ingest, latency, memory and scaling."""
+                  scaling_answer_questions: int, work_dir: str | None, concurrency: int | None, url: str | None) -> None:
+    """Benchmark cold start, ingest, re-ingest, latency, memory and scaling (or, with
+    --concurrency N, N simultaneous sessions through the HTTP API)."""
+    if concurrency:
+        _bench_concurrency(output, concurrency, questions, url)
+        return
     from .bench import run_benchmarks
     from .bench_report import render
 
@@ -76,6 +83,19 @@ def bench_command(output: str, scales: str, questions: str | None, scaling_embed
                                  scaling_embedder=scaling_embedder, work_dir=work_dir,
                                  scaling_answer_questions=scaling_answer_questions)
     except (QuestionsFileError, AssistantError, FileNotFoundError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(render(results))
+
+
+def _bench_concurrency(output: str, sessions: int, questions: str | None, url: str | None) -> None:
+    from .bench import default_questions
+    from .concurrency import render, run_concurrency_benchmark
+    from .questions import load_questions
+
+    try:
+        asked = [q.question for q in load_questions(questions or default_questions())]
+        results = run_concurrency_benchmark(output, sessions, asked, url=url)
+    except (QuestionsFileError, AssistantError, FileNotFoundError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(render(results))
 
