@@ -16,6 +16,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -196,12 +197,14 @@ def start_server(port: int | None = None, wait_s: float = 600.0) -> tuple[subpro
 
     port = port or _free_port()
     url = f"http://127.0.0.1:{port}"
+    log = tempfile.TemporaryFile(mode="w+")  # not a pipe: nobody reads it while the load runs
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"`legal-assistant serve` exited: {proc.stderr.read().strip()[-1000:]}")
+            log.seek(0)
+            raise RuntimeError(f"`legal-assistant serve` exited: {log.read().strip()[-1000:]}")
         try:
             if httpx.get(f"{url}/api/health", timeout=5).status_code == 200:
                 return proc, url
