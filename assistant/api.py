@@ -142,6 +142,7 @@ class Assistant:
             timings={"retrieve_ms": (retrieved - started) * 1000, "answer_ms": (done - retrieved) * 1000,
                      "total_ms": (done - started) * 1000},
             evidence=dict(reply.evidence), mode=reply.mode, settings_hash=self.settings.fingerprint(),
+            verification=reply.verification,
         )
 
     def documents(self) -> list[DocInfo]:

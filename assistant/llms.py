@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -29,6 +30,7 @@ class LlamaCppChat(BaseChatModel):
     max_tokens: int = 400
     n_ctx: int = 4096
     client: Any = None
+    lock: Any = None  # one llama.cpp context answers one request at a time
 
     def model_post_init(self, __context: Any) -> None:
         try:
@@ -36,6 +38,7 @@ class LlamaCppChat(BaseChatModel):
         except ImportError as exc:
             raise LLMUnavailable("The llamacpp backend needs llama-cpp-python: pip install '.[local-llm]'.") from exc
         self.client = Llama(model_path=self.model_path, n_ctx=self.n_ctx, verbose=False, seed=0)
+        self.lock = threading.Lock()
 
     @property
     def _llm_type(self) -> str:
@@ -43,8 +46,9 @@ class LlamaCppChat(BaseChatModel):
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None, run_manager=None, **kwargs) -> ChatResult:
         payload = [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
-        out = self.client.create_chat_completion(messages=payload, temperature=self.temperature,
-                                                 max_tokens=self.max_tokens, stop=stop)
+        with self.lock:
+            out = self.client.create_chat_completion(messages=payload, temperature=self.temperature,
+                                                     max_tokens=self.max_tokens, stop=stop)
         content = out["choices"][0]["message"].get("content") or ""
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=content))])
 
@@ -64,7 +68,8 @@ def get_chat_model(settings: Settings) -> BaseChatModel:
         if not settings.llm_base_url:
             raise LLMUnavailable("Set LEGAL_ASSISTANT_LLM_BASE_URL to the OpenAI-compatible server (e.g. http://127.0.0.1:8000/v1).")
         return ChatOpenAI(base_url=settings.llm_base_url, api_key=settings.llm_api_key, model=settings.llm_model or "local",
-                          temperature=settings.llm_temperature, max_tokens=settings.llm_max_tokens)
+                          temperature=settings.llm_temperature, max_tokens=settings.llm_max_tokens,
+                          timeout=settings.llm_timeout_s, max_retries=1)
     if backend == "ollama":
         try:
             from langchain_ollama import ChatOllama

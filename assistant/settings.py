@@ -80,6 +80,7 @@ class Settings(BaseSettings):
     llm_api_key: str = "not-needed"
     llm_temperature: float = 0.0
     llm_max_tokens: int = 400
+    llm_timeout_s: float = 120.0  # a server that does not answer within this is reported as not answering
 
     # Serving: questions answered at once by one process (HTTP API and UI each).
     concurrency: int = Field(default=4, ge=1, le=64)

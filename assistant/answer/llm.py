@@ -21,10 +21,12 @@ MAX_SOURCES = 5
 
 @dataclass(frozen=True)
 class LLMOutcome:
-    """``reply`` is None when the caller must fall back to the extractive answer (``warning`` says why)."""
+    """``reply`` is None when the caller must fall back to the extractive answer (``warning`` says why);
+    ``verification`` says whether a model answered and which of its sentences were dropped, and why."""
 
     reply: Reply | None
     warning: str = ""
+    verification: dict | None = None
 
 
 def escape_source(text: str) -> str:
@@ -46,18 +48,23 @@ def llm_reply(query: Query, hits: list[Hit], context: AnswerContext) -> LLMOutco
         reply = context.llm_factory().invoke(build_messages(query.standalone, given))
         raw = str(getattr(reply, "content", reply) or "").strip()
     except Exception as exc:  # the model server is down or the model failed: say so, answer anyway
-        return LLMOutcome(None, LLM_UNAVAILABLE.format(reason=f"{type(exc).__name__}: {exc}"[:300]))
+        reason = f"{type(exc).__name__}: {exc}"[:300]
+        return LLMOutcome(None, LLM_UNAVAILABLE.format(reason=reason),
+                          {"model_answered": False, "error": reason, "kept": 0, "dropped": []})
     if CANNOT_ANSWER_PHRASE.lower().rstrip(".") in raw.lower():
         return LLMOutcome(Reply(status="not_found", text=not_found_text(hits, query.language), warnings=(LLM_NO_ANSWER,),
                                 mode="llm"))
     sources = {i: h.chunk.text for i, h in enumerate(given, start=1)}
     labels = {i: f"{h.chunk.article or ''} {h.chunk.paragraph or ''}" for i, h in enumerate(given, start=1)}
     checked = verify_answer(raw, sources, labels)
+    verification = {"model_answered": True, "kept": len(checked.kept),
+                    "dropped": [{"sentence": sentence, "reason": reason} for sentence, reason in checked.dropped]}
     if not checked.kept:
-        return LLMOutcome(None, LLM_FALLBACK)
+        return LLMOutcome(None, LLM_FALLBACK, verification)
     text, citations = renumber(checked.kept, given, query.language)
     warnings = tuple(f"Removed an unverifiable statement ({reason}): {sentence}" for sentence, reason in checked.dropped)
-    return LLMOutcome(Reply(status="answered", text=text, citations=tuple(citations), warnings=warnings, mode="llm"))
+    return LLMOutcome(Reply(status="answered", text=text, citations=tuple(citations), warnings=warnings, mode="llm"),
+                      verification=verification)
 
 
 def renumber(sentences: list[str], given: list[Hit], language: str) -> tuple[str, list[Citation]]:

@@ -17,3 +17,4 @@ class Reply:
     extra_hits: tuple[Hit, ...] = ()  # quoted language versions retrieval did not return itself
     evidence: dict[str, Any] = field(default_factory=dict)
     mode: str = "extractive"
+    verification: dict[str, Any] | None = None  # LLM mode: see answer.llm.LLMOutcome

