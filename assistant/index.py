@@ -24,7 +24,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ from .corpus import load_corpus
 from .dense_store import DenseStore, StoreState
 from .embeddings import backend_name
 from .errors import EmbeddingBackendMismatch, IndexNotBuilt
-from .ingest_plan import file_hash, plan_ingest, stored_files
+from .ingest_plan import FileChanges, file_hash, plan_ingest, stored_files
 from .sentence_table import SentenceTable, build_sentence_table, sentence_texts, unit_rows
 from .sentences import contextual_text, quotable_spans
 from .types import Chunk, DocInfo
@@ -54,12 +54,7 @@ LEGACY_FILES = ("chunks.jsonl", "manifest.json")  # the chunk store of schema 1,
 
 
 @dataclass
-class IngestReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+class IngestReport(FileChanges):
     chunks_total: int = 0
     chunks_embedded: int = 0
     chunks_deleted: int = 0

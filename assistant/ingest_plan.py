@@ -26,12 +26,18 @@ class StoredFile:
 
 
 @dataclass
-class IngestPlan:
+class FileChanges:
+    """Corpus files by what an ingest does with them (names as the loader gives them)."""
+
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why it cannot be read)
+
+
+@dataclass
+class IngestPlan(FileChanges):
     keep: list[str] = field(default_factory=list)  # stored chunk ids that stay as they are
     write: list[tuple[Chunk, Provenance]] = field(default_factory=list)  # chunks of new or changed files
     delete: list[str] = field(default_factory=list)  # stored chunk ids no file wants any more

@@ -139,9 +139,12 @@ class _Documents:
         self._docs: dict = {}
 
     def current(self) -> dict:
-        version = self.assistant.index.version if self.assistant.has_index() else ""
-        if version != self._version:
-            self._docs, self._version = _doc_lookup(self.assistant), version
+        try:
+            version = self.assistant.index.version if self.assistant.has_index() else ""
+            if version != self._version:
+                self._docs, self._version = _doc_lookup(self.assistant), version
+        except AssistantError:  # the store is unreachable: the answer itself will say so
+            pass
         return self._docs
 
 
@@ -157,7 +160,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         return [], sources_panel(None), new_session(), None
 
     def coverage():
-        return coverage_html(assistant.coverage() if assistant.has_index() else [])
+        try:
+            return coverage_html(assistant.coverage() if assistant.has_index() else [])
+        except AssistantError as exc:
+            return error_panel(str(exc))
 
     with gr.Blocks(title="Legal assistant: internal migration", analytics_enabled=False) as app:
         session = gr.State(new_session())

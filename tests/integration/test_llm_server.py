@@ -9,33 +9,17 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 
 from conftest import INTEGRATION_DATA, SHARED_CORPUS
 from fakes import free_port
+from processes import wait_until_ok
 
 pytestmark = [pytest.mark.integration, pytest.mark.llm]
 
 QUESTION = "What is the fine for living without registration for more than a month?"
-
-
-def _wait_for(url: str, proc: subprocess.Popen, log: Path, seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"llama_cpp.server exited: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(f"llama_cpp.server did not answer on {url}")
 
 
 @pytest.fixture
@@ -47,7 +31,7 @@ def llm_server(smollm2_gguf, tmp_path) -> Iterator[tuple[str, subprocess.Popen]]
         proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_gguf), "--host",
                                  "127.0.0.1", "--port", str(port), "--n_ctx", "2048"], stdout=sink, stderr=subprocess.STDOUT)
     try:
-        _wait_for(f"http://127.0.0.1:{port}/v1/models", proc, log)
+        wait_until_ok(f"http://127.0.0.1:{port}/v1/models", proc, log)
         yield f"http://127.0.0.1:{port}/v1", proc
     finally:
         proc.terminate()

@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import httpx
 import pytest
 
 from fakes import free_port, write_corpus
+from processes import wait_until_ok
 
 pytestmark = pytest.mark.integration
 
@@ -55,26 +55,12 @@ class ChromaServer:
         with self.log.open("a") as sink:
             self.proc = subprocess.Popen([str(chroma), "run", "--path", str(self.folder), "--host", "127.0.0.1",
                                           "--port", str(self.port)], stdout=sink, stderr=subprocess.STDOUT)
-        _wait_ok(f"{self.url}/api/v2/heartbeat", self.proc, self.log)
+        wait_until_ok(f"{self.url}/api/v2/heartbeat", self.proc, self.log)
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=30)
-
-
-def _wait_ok(url: str, proc: subprocess.Popen, log: Path, seconds: float = 180) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"{proc.args[:2]} exited: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"nothing answered on {url}: {log.read_text(errors='replace')[-2000:]}")
 
 
 @pytest.fixture
@@ -108,7 +94,7 @@ def servers(chroma, tmp_path) -> Iterator[list[str]]:
             procs.append(subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)],
                                           env=_env(chroma, corpus, tmp_path / name), stdout=sink, stderr=subprocess.STDOUT))
         urls.append(f"http://127.0.0.1:{port}")
-        _wait_ok(f"{urls[-1]}/api/health", procs[-1], log)
+        wait_until_ok(f"{urls[-1]}/api/health", procs[-1], log)
     yield urls
     for proc in procs:
         proc.terminate()

@@ -220,3 +220,20 @@ def test_build_app_without_a_browser(fake_assistant):
     assert isinstance(app, gr.Blocks)
     ids = {getattr(block, "elem_id", None) for block in app.blocks.values()}
     assert {"chat", "question", "ask", "sources", "jurisdiction", "language", "coverage"} <= ids
+
+
+def test_the_ui_reports_an_unreachable_chroma_server_instead_of_failing(fake_assistant, monkeypatch):
+    from assistant.errors import StoreUnavailable
+    from assistant.ui import _Documents, new_session, respond
+
+    documents = _Documents(fake_assistant)
+    known = documents.current()
+    assert ("demo-code", "en") in known
+
+    def down(*_, **__):
+        raise StoreUnavailable("Cannot reach the Chroma server at http://127.0.0.1:9")
+
+    monkeypatch.setattr(fake_assistant.index.store, "state", down)
+    assert documents.current() == known
+    *_, (_, messages, panel, _, data) = respond(fake_assistant, "What is the fine?", new_session(), None, None, delay=0)
+    assert "Cannot reach the Chroma server" in panel and data == {"error": "Cannot reach the Chroma server at http://127.0.0.1:9"}
