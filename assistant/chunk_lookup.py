@@ -1,7 +1,8 @@
 """One consistent, read-only view of the indexed chunks at one version of the collection: the
 chunks by id and in corpus order, the per-article map, the document list, the files they came
-from, and whatever else is derived from them (term statistics, BM25, the vector matrix), each
-computed once on first use. Threads share a view; a new version of the collection gives a new view."""
+from, their vectors as one matrix (read with them), and whatever else is derived from them (term
+statistics, BM25, the sentence table), each computed once on first use. Threads share a view; a
+new version of the collection gives a new view."""
 
 from __future__ import annotations
 
@@ -9,19 +10,21 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import numpy as np
+
 from .ingest_plan import StoredFile
 from .types import Chunk, DocInfo
 
 
 class ChunkLookup:
     def __init__(self, chunks: Iterable[Chunk], files: Mapping[str, StoredFile] | None = None, version: str = "",
-                 vectors: Mapping[str, Any] | None = None, outdated: Iterable[str] = ()):
+                 matrix: np.ndarray | None = None, outdated: Iterable[str] = ()):
         self.chunks: dict[str, Chunk] = {c.id: c for c in chunks}
         self.order: list[str] = list(self.chunks)
         self.files: dict[str, StoredFile] = dict(files or {})
         self.version = version
         self.outdated = tuple(outdated)  # ids of records of an older schema, without text: `ingest` upgrades them
-        self._vectors = vectors
+        self.matrix = matrix  # the chunks' vectors, unit-length rows in ``order``
         self._derived: dict[Any, Any] = {}
         self._lock = threading.Lock()
         self._articles: dict[str, list[Chunk]] = {}
@@ -44,10 +47,6 @@ class ChunkLookup:
 
     def search_texts(self) -> list[str]:
         return [self.chunks[cid].search_text() for cid in self.order]
-
-    def loaded_vectors(self) -> Mapping[str, Any] | None:
-        """Vectors read together with the chunks (None when they were not: a large collection)."""
-        return self._vectors
 
     def derived(self, key: Any, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per view, whichever thread asks first; later calls get the same value."""

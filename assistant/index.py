@@ -3,7 +3,7 @@
 - ``dense_store.DenseStore``: the Chroma collection, embedded or on a Chroma server; the source
   of truth for every chunk's vector, text and metadata.
 - ``chunk_lookup.ChunkLookup``: a read-only view of the chunks at one collection version, with
-  what is derived from them (per-article map, documents, term statistics, BM25, vector matrix).
+  what is derived from them (per-article map, documents, vector matrix, term statistics, BM25).
 - ``bm25_store.BM25Store``: the BM25 index, derived from the chunks and cached on disk.
 - ``sentence_table``: every quotable sentence with its vector, from the content-addressed
   sentence-vector cache (``vectors.VectorCache``, ``data_dir/vectors.sqlite``) filled at ingest.
@@ -33,7 +33,7 @@ from langchain_core.embeddings import Embeddings
 
 from .bm25_store import BM25Store
 from .chunk_lookup import ChunkLookup
-from .chunk_records import RECORD_SCHEMA, chunk_from_record, chunk_metadata, is_current, provenance_of
+from .chunk_records import chunk_from_record, chunk_metadata, is_current, provenance_of
 from .chunking import split_document
 from .corpus import load_corpus
 from .dense_store import DenseStore, StoreState
@@ -158,8 +158,10 @@ class Index:
             vectors[record.id] = record.vector
         rows.sort(key=lambda row: row[0])
         files = stored_files((chunk.id, prov) for _, chunk, prov in rows)
-        return ChunkLookup([chunk for _, chunk, _ in rows], files, state.version,
-                           vectors=vectors, outdated=outdated)
+        if any(vectors[chunk.id] is None for _, chunk, _ in rows):
+            raise IndexNotBuilt(f"Some chunks have no vector in {self.store.location}; run `legal-assistant ingest`.")
+        matrix = unit_rows(np.asarray([vectors[chunk.id] for _, chunk, _ in rows], dtype=np.float32)) if rows else None
+        return ChunkLookup([chunk for _, chunk, _ in rows], files, state.version, matrix=matrix, outdated=outdated)
 
     # ---------------------------------------------------------------- what the rest of the code reads
     @property
@@ -205,11 +207,10 @@ class Index:
             f"No index in {self.store.location} yet. Build it with `legal-assistant ingest` (or `Assistant().ingest()`).")
 
     def warm(self) -> None:
-        """Derive BM25 and the vector matrix now rather than at the first question."""
+        """Derive BM25 and the sentence table now rather than at the first question."""
         view = self._view()
         if view.chunks:
             view.derived("bm25", lambda: self._bm25_for(view))
-            view.derived("matrix", lambda: self._matrix(view))
             self.sentence_table()
 
     # ---------------------------------------------------------------- BM25
@@ -244,9 +245,7 @@ class Index:
     def chunk_similarities(self, vector: np.ndarray) -> np.ndarray:
         """Cosine similarity of a unit query vector to every chunk, aligned with ``self.order``."""
         view = self._view()
-        if not view.order:
-            return np.zeros(0, dtype=np.float32)
-        return view.derived("matrix", lambda: self._matrix(view)) @ vector
+        return view.matrix @ vector if view.order else np.zeros(0, dtype=np.float32)
 
     def sentence_table(self) -> SentenceTable:
         """All quotable sentences with their vectors (embedding any that the cache lacks)."""
@@ -278,19 +277,9 @@ class Index:
             return []
         vector = self.embeddings.embed_query(query)
         if len(view) <= EXACT_SEARCH_LIMIT:
-            matrix = view.derived("matrix", lambda: self._matrix(view))
-            return _exact_search(view, matrix, np.asarray(vector, dtype=np.float32), n, where)
+            return _exact_search(view, np.asarray(vector, dtype=np.float32), n, where)
         found = self.store.query(vector, min(n, len(view)), where)
         return [(cid, sim) for cid, sim in found if cid in view.chunks]
-
-    def _matrix(self, view: ChunkLookup) -> np.ndarray:
-        rows = view.loaded_vectors() or {}
-        missing = [cid for cid in view.order if rows.get(cid) is None]
-        if missing:
-            raise IndexNotBuilt(f"{len(missing)} chunks have no vector in {self.store.location}; run `legal-assistant ingest`.")
-        matrix = np.asarray([rows[cid] for cid in view.order], dtype=np.float32).reshape(len(view.order), -1)
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        return matrix / np.where(norms == 0, 1, norms)
 
     # ---------------------------------------------------------------- ingest
     def ingest(self, corpus_dir: Path, max_chars: int = 1400, progress: ProgressFactory | None = tqdm_progress) -> IngestReport:
@@ -374,9 +363,8 @@ def wipe(data_dir: Path, chroma_url: str = "") -> None:
             path.unlink()
 
 
-def _exact_search(view: ChunkLookup, matrix: np.ndarray, vector: np.ndarray, n: int,
-                  where: dict[str, Any] | None) -> list[tuple[str, float]]:
-    scores = matrix @ (vector / (np.linalg.norm(vector) or 1.0))
+def _exact_search(view: ChunkLookup, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
+    scores = view.matrix @ (vector / (np.linalg.norm(vector) or 1.0))
     wanted = _where_filter(where)
     out = []
     for i in np.argsort(-scores, kind="stable"):
@@ -395,4 +383,4 @@ def _where_filter(where: dict[str, Any] | None) -> Callable[[Chunk], bool]:
     return lambda chunk: all(getattr(chunk, key, None) == value for key, value in pairs)
 
 
-__all__ = ["RECORD_SCHEMA", "Index", "IngestReport", "ProgressFactory", "tqdm_progress", "wipe"]
+__all__ = ["Index", "IngestReport", "ProgressFactory", "tqdm_progress", "wipe"]
