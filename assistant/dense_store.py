@@ -20,6 +20,7 @@ from .chunk_records import RECORD_SCHEMA
 from .errors import StoreUnavailable
 
 COLLECTION = "chunks"
+SENTENCE_COLLECTION = "sentence_vectors"  # content-addressed sentence vectors (see shared_vectors.py)
 PAGE = 1000
 
 
@@ -56,6 +57,7 @@ class DenseStore:
         self.url = url.strip()
         self._client = None
         self._handle = None
+        self._sentences = None
 
     @property
     def location(self) -> str:
@@ -69,12 +71,12 @@ class DenseStore:
         try:
             yield
         except httpx.TransportError as exc:
-            self._client = self._handle = None
+            self._client = self._handle = self._sentences = None
             raise StoreUnavailable(self._unreachable(exc)) from None
         except ValueError as exc:
             if "connect" not in str(exc).lower():
                 raise
-            self._client = self._handle = None
+            self._client = self._handle = self._sentences = None
             raise StoreUnavailable(self._unreachable(exc)) from None
 
     def _unreachable(self, exc: Exception) -> str:
@@ -208,7 +210,7 @@ class DenseStore:
             return collection.count()
 
     def drop(self) -> None:
-        """Delete the collection through Chroma (clients are shared per path within a process, so
+        """Delete the collections through Chroma (clients are shared per path within a process, so
         the store is not removed from under them)."""
         client = self.client()
         if client is None:
@@ -216,6 +218,68 @@ class DenseStore:
         from chromadb.errors import NotFoundError
 
         with self._reachable():
-            with contextlib.suppress(NotFoundError):
-                client.delete_collection(COLLECTION)
-        self._handle = None
+            for name in (COLLECTION, SENTENCE_COLLECTION):
+                with contextlib.suppress(NotFoundError):
+                    client.delete_collection(name)
+        self._handle = self._sentences = None
+
+    # ---------------------------------------------------------------- sentence vectors, by content key
+    def _sentence_collection(self, create: bool = False):
+        if self._sentences is None:
+            client = self.client(create=create)
+            if client is None:
+                return None
+            from chromadb.errors import NotFoundError
+
+            with self._reachable():
+                if create:
+                    self._sentences = client.get_or_create_collection(
+                        SENTENCE_COLLECTION, embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+                else:
+                    with contextlib.suppress(NotFoundError):
+                        self._sentences = client.get_collection(SENTENCE_COLLECTION, embedding_function=None)
+        return self._sentences
+
+    def sentence_vectors(self, keys: Sequence[str]) -> dict[str, Any]:
+        """The stored vectors of these keys (those the store has)."""
+        collection = self._sentence_collection()
+        out: dict[str, Any] = {}
+        if collection is None:
+            return out
+        for i in range(0, len(keys), PAGE):
+            with self._reachable():
+                got = collection.get(ids=list(keys[i:i + PAGE]), include=["embeddings"])
+            out.update(zip(got["ids"], got["embeddings"]))
+        return out
+
+    def sentence_keys(self) -> set[str]:
+        collection = self._sentence_collection()
+        keys: set[str] = set()
+        offset = 0
+        while collection is not None:
+            with self._reachable():
+                page = collection.get(include=[], limit=PAGE, offset=offset)["ids"]
+            keys.update(page)
+            if len(page) < PAGE:
+                break
+            offset += PAGE
+        return keys
+
+    def sentence_count(self) -> int:
+        collection = self._sentence_collection()
+        if collection is None:
+            return 0
+        with self._reachable():
+            return collection.count()
+
+    def put_sentence_vectors(self, keys: Sequence[str], vectors: Sequence[Any]) -> None:
+        collection = self._sentence_collection(create=True)
+        for i in range(0, len(keys), PAGE):
+            with self._reachable():
+                collection.upsert(ids=list(keys[i:i + PAGE]), embeddings=[list(map(float, v)) for v in vectors[i:i + PAGE]])
+
+    def delete_sentence_vectors(self, keys: Sequence[str]) -> None:
+        collection = self._sentence_collection()
+        for i in range(0, len(keys) if collection is not None else 0, PAGE):
+            with self._reachable():
+                collection.delete(ids=list(keys[i:i + PAGE]))

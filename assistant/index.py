@@ -6,7 +6,8 @@
   what is derived from them (per-article map, documents, vector matrix, term statistics, BM25).
 - ``bm25_store.BM25Store``: the BM25 index, derived from the chunks and cached on disk.
 - ``sentence_table``: every quotable sentence with its vector, from the content-addressed
-  sentence-vector cache (``vectors.VectorCache``, ``data_dir/vectors.sqlite``) filled at ingest.
+  sentence vectors filled at ingest: kept in the store (``shared_vectors``) behind a local cache
+  (``vectors.VectorCache``, ``data_dir/vectors.sqlite``).
 - ``ingest_plan``: what an ingest adds, updates and removes, decided without the store.
 
 Ingest is incremental and idempotent: chunk ids derive from content, so an unchanged corpus embeds
@@ -42,6 +43,7 @@ from .errors import EmbeddingBackendMismatch, IndexNotBuilt
 from .ingest_plan import FileChanges, file_hash, plan_ingest, stored_files
 from .sentence_table import SentenceTable, build_sentence_table, sentence_texts, unit_rows
 from .sentences import contextual_text, quotable_spans
+from .shared_vectors import SharedVectorCache
 from .types import Chunk, DocInfo
 from .vectors import VectorCache
 
@@ -98,7 +100,7 @@ class Index:
         self.embeddings = embeddings
         self.backend = backend_name(embeddings)
         self.store = DenseStore(self.data_dir, chroma_url)
-        self.vector_cache = VectorCache(self.data_dir / "vectors.sqlite", self.backend)
+        self.vector_cache = SharedVectorCache(VectorCache(self.data_dir / "vectors.sqlite", self.backend), self.store)
         self._latest: ChunkLookup | None = None
         self._reload_lock = threading.Lock()
         self._local = threading.local()
@@ -294,7 +296,7 @@ class Index:
         # New records go in before stale ones go out, so a reader never finds its chunks missing.
         report.chunks_embedded = self._write(plan.write, progress)
         wanted = [c for c, _ in plan.write] + [view.chunks[cid] for cid in plan.keep if cid in view.chunks]
-        report.sentences_embedded = self._embed_sentences(wanted, progress)
+        report.sentences_embedded = self._embed_sentences(wanted, progress, changed=plan.changed or bool(view.outdated))
         written = {chunk.id for chunk, _ in plan.write}
         stale = plan.delete + [cid for cid in view.outdated if cid not in written]
         self.store.delete(stale)
@@ -330,7 +332,7 @@ class Index:
             bar.close()
         return len(missing)
 
-    def _embed_sentences(self, chunks: list[Chunk], progress: ProgressFactory | None) -> int:
+    def _embed_sentences(self, chunks: list[Chunk], progress: ProgressFactory | None, changed: bool) -> int:
         texts = [text for chunk in chunks for _, text in sentence_texts(chunk)]
         todo = self.vector_cache.missing(texts)
         if todo:
@@ -339,6 +341,7 @@ class Index:
                 self.vector_cache.embed(todo, self.embeddings, progress=bar.update)
             finally:
                 bar.close()
+        self.vector_cache.publish(texts, changed=changed or bool(todo))
         self.vector_cache.prune(texts)
         return len(todo)
 

@@ -153,12 +153,14 @@ def test_the_collection_holds_each_chunks_text_and_full_metadata(fake_assistant)
         assert {"jurisdiction", "in_force", "authentic", "superseded_by", "start", "end", "role"} <= set(meta)
 
 
-def test_nothing_but_the_collection_is_needed_to_answer(tmp_path, small_corpus):
+def test_nothing_but_the_chroma_store_is_needed_to_answer_and_nothing_is_embedded_again(tmp_path, small_corpus):
     _bot(tmp_path, small_corpus).ingest(progress=False)
     shutil.rmtree(tmp_path / "data" / "bm25")
-    (tmp_path / "data" / "vectors.sqlite").unlink()  # a cache: sentences are embedded again
+    (tmp_path / "data" / "vectors.sqlite").unlink()  # the local sentence-vector cache
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["chroma"]
-    assert _bot(tmp_path, small_corpus).ask("fine of seven monthly indicators").status == "answered"
+    embeddings = FakeEmbeddings()
+    assert _bot(tmp_path, small_corpus, embeddings).ask("fine of seven monthly indicators").status == "answered"
+    assert embeddings.calls == []  # sentence vectors came from the store; only the query was embedded
 
 
 def test_an_ingest_by_another_instance_is_seen_without_a_restart(tmp_path, small_corpus):
