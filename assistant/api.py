@@ -44,6 +44,7 @@ class Assistant:
         self._llm = llm
         self._index: Index | None = None
         self._retriever: HybridRetriever | None = None
+        self._retriever_version = ""
         self._lock = threading.RLock()  # components are built once, whichever thread asks first
 
     # ------------------------------------------------------------------ components
@@ -65,9 +66,13 @@ class Assistant:
 
     @property
     def retriever(self) -> HybridRetriever:
-        if self._retriever is None or self._retriever.index is not self.index:
-            self._retriever = HybridRetriever(self.index, rank_weights(self.settings))
-        return self._retriever
+        """One retriever per index version (it caches per-chunk arrays; an ingest, here or by another
+        process on the same Chroma server, brings a new version)."""
+        index, current = self.index, self._retriever
+        if current is None or current.index is not index or self._retriever_version != index.version:
+            current = HybridRetriever(index, rank_weights(self.settings))
+            self._retriever, self._retriever_version = current, index.version
+        return current
 
     def as_langchain_retriever(self, k: int | None = None, **filters: str | None) -> LegalRetriever:
         return LegalRetriever(retriever=self.retriever, k=k or self.settings.k, **filters)

@@ -217,3 +217,14 @@ def test_a_chroma_server_that_cannot_be_reached_is_one_clear_error(tmp_path, sma
     settings = Settings(corpus_dir=small_corpus, data_dir=tmp_path / "data", chroma_url=f"http://127.0.0.1:{free_port()}")
     with pytest.raises(StoreUnavailable, match="Cannot reach the Chroma server at http://127.0.0.1:.*chroma run --path"):
         Assistant(settings, embeddings=FakeEmbeddings()).ask("fine")
+
+
+def test_the_retriever_is_renewed_when_the_index_version_changes(tmp_path, small_corpus):
+    bot = _bot(tmp_path, small_corpus)
+    bot.ingest(progress=False)
+    first = bot.retriever
+    assert bot.retriever is first
+    (small_corpus / "eu-fragment.en.md").unlink()
+    _bot(tmp_path, small_corpus).ingest(progress=False)
+    bot.index.require()
+    assert bot.retriever is not first
