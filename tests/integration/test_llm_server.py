@@ -29,7 +29,7 @@ def llm_server(smollm2_gguf, tmp_path) -> Iterator[tuple[str, subprocess.Popen]]
     log = tmp_path / "llama-server.log"  # a file, not a pipe: llama.cpp logs enough to fill a pipe and stall
     with log.open("w") as sink:
         proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(smollm2_gguf), "--host",
-                                 "127.0.0.1", "--port", str(port), "--n_ctx", "2048"], stdout=sink, stderr=subprocess.STDOUT)
+                                 "127.0.0.1", "--port", str(port), "--n_ctx", "4096"], stdout=sink, stderr=subprocess.STDOUT)
     try:
         wait_until_ok(f"http://127.0.0.1:{port}/v1/models", proc, log)
         yield f"http://127.0.0.1:{port}/v1", proc
