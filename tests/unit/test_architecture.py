@@ -12,11 +12,12 @@ PACKAGE = Path(__file__).resolve().parents[2] / "assistant"
 LAYERS = [
     {"types", "errors", "text", "settings", "prompts", "places"},
     {"corpus", "chunking", "embeddings", "llms", "guard", "glossary", "references", "sentences", "vectors"},
-    {"index", "query"},
+    {"index", "query", "ingest_plan", "chunk_records", "dense_store", "bm25_store", "chunk_lookup", "sentence_table",
+     "shared_vectors"},
     {"retrieval", "langchain_adapter"},
     {"answer"},
     {"api"},
-    {"cli", "ui", "ui_render", "evaluation", "__init__"},
+    {"cli", "ui", "ui_render", "server", "evaluation", "__init__"},
 ]
 
 
