@@ -87,5 +87,6 @@ class Settings(BaseSettings):
 
     def fingerprint(self) -> str:
         """A short hash of the settings that decide an answer (recorded with each answer)."""
-        relevant = self.model_dump(exclude={"corpus_dir", "data_dir", "llm_base_url", "llm_api_key"})
+        relevant = self.model_dump(exclude={"corpus_dir", "data_dir", "chroma_url", "concurrency", "llm_base_url",
+                                            "llm_api_key", "llm_timeout_s"})
         return hashlib.sha256(repr(sorted(relevant.items())).encode()).hexdigest()[:12]

@@ -228,3 +228,9 @@ def test_the_retriever_is_renewed_when_the_index_version_changes(tmp_path, small
     _bot(tmp_path, small_corpus).ingest(progress=False)
     bot.index.require()
     assert bot.retriever is not first
+
+
+def test_where_the_store_is_and_how_many_are_served_at_once_do_not_change_the_settings_hash():
+    plain = Settings()
+    assert Settings(chroma_url="http://127.0.0.1:8000", concurrency=8, llm_timeout_s=5).fingerprint() == plain.fingerprint()
+    assert Settings(k=7).fingerprint() != plain.fingerprint()
