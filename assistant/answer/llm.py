@@ -53,7 +53,7 @@ def llm_reply(query: Query, hits: list[Hit], context: AnswerContext) -> LLMOutco
                           {"model_answered": False, "error": reason, "kept": 0, "dropped": []})
     if CANNOT_ANSWER_PHRASE.lower().rstrip(".") in raw.lower():
         return LLMOutcome(Reply(status="not_found", text=not_found_text(hits, query.language), warnings=(LLM_NO_ANSWER,),
-                                mode="llm"))
+                                mode="llm"), verification={"model_answered": True, "kept": 0, "dropped": []})
     sources = {i: h.chunk.text for i, h in enumerate(given, start=1)}
     labels = {i: f"{h.chunk.article or ''} {h.chunk.paragraph or ''}" for i, h in enumerate(given, start=1)}
     checked = verify_answer(raw, sources, labels)

@@ -62,3 +62,11 @@ def test_a_verified_model_answer_reports_what_was_kept_and_dropped(fake_assistan
 
 def test_extractive_answers_carry_no_verification(fake_assistant):
     assert fake_assistant.ask(FINE_QUESTION).to_json()["verification"] is None
+
+
+def test_a_model_that_finds_no_answer_is_recorded_as_having_answered(fake_assistant):
+    from assistant.prompts import CANNOT_ANSWER_PHRASE
+
+    fake_assistant._llm = ScriptedChatModel([CANNOT_ANSWER_PHRASE])
+    answer = fake_assistant.ask(FINE_QUESTION, mode="llm")
+    assert answer.status == "not_found" and answer.verification == {"model_answered": True, "kept": 0, "dropped": []}
