@@ -101,8 +101,7 @@ class HybridRetriever:
     def __init__(self, index: Index, weights: RankWeights):
         self.index = index
         self.weights = weights
-        self._languages: np.ndarray | None = None
-        self._superseded: np.ndarray | None = None
+        self._per_chunk: tuple[str, np.ndarray, np.ndarray] | None = None  # index version, languages, superseded
 
     def retrieve(self, query: Query | str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         query = as_query(query)
@@ -138,16 +137,20 @@ class HybridRetriever:
         extra = {"dense_rank": _ranks(chunk_sim, usable), "bm25_rank": _ranks(np.where(bm25 > 0, bm25, -np.inf), usable)}
         return signals, usable, extra
 
+    def _chunk_facts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each chunk's language and whether its act is superseded, for the index version in use."""
+        version = self.index.version
+        if self._per_chunk is None or self._per_chunk[0] != version:
+            chunks = [self.index.chunks[c] for c in self.index.order]
+            self._per_chunk = (version, np.array([c.language for c in chunks]),
+                               np.array([0.0 if c.info.in_force() else 1.0 for c in chunks], dtype=np.float32))
+        return self._per_chunk[1], self._per_chunk[2]
+
     def languages(self) -> np.ndarray:
-        if self._languages is None or len(self._languages) != len(self.index.order):
-            self._languages = np.array([self.index.chunks[c].language for c in self.index.order])
-        return self._languages
+        return self._chunk_facts()[0]
 
     def superseded(self) -> np.ndarray:
-        if self._superseded is None or len(self._superseded) != len(self.index.order):
-            self._superseded = np.array([0.0 if self.index.chunks[c].info.in_force() else 1.0 for c in self.index.order],
-                                        dtype=np.float32)
-        return self._superseded
+        return self._chunk_facts()[1]
 
     def _candidate_sentences(self, vector: np.ndarray, chunk_sim: np.ndarray, bm25: np.ndarray,
                              usable: np.ndarray) -> np.ndarray:
