@@ -4,7 +4,7 @@ Exit codes (stable; scripts may rely on them):
 
   0  success (for ``ask``: the corpus answered the question)
   1  ``ask`` ran, but the corpus does not answer the question (status ``not_found``)
-  2  usage error: unknown option, bad value, empty question
+  2  usage error: unknown option, bad value (also of a LEGAL_ASSISTANT_* variable), empty question
   3  no index yet: build it with ``legal-assistant ingest``
   4  any other error the library reports (corpus folder missing, embedding backend mismatch,
      LLM unavailable, ...)
@@ -25,10 +25,12 @@ from collections.abc import Callable
 from typing import Any
 
 import click
+from pydantic import ValidationError
 
 from . import __version__
 from .api import Assistant
 from .errors import AssistantError, EmptyQuestion, IndexNotBuilt
+from .settings import settings_error_message
 from .types import JSON_SCHEMA_VERSION, Answer
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_NO_INDEX, EXIT_ERROR = 0, 1, 2, 3, 4
@@ -266,7 +268,10 @@ _register_evaluation_commands()
 
 
 def main() -> None:
-    cli()
+    try:
+        cli()
+    except ValidationError as exc:  # a bad LEGAL_ASSISTANT_* value, met when settings are read
+        _fail(settings_error_message(exc), EXIT_USAGE)
 
 
 if __name__ == "__main__":

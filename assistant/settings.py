@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Models come from inside installed packages; the hub must never be contacted.
@@ -102,3 +102,8 @@ class Settings(BaseSettings):
                                             "llm_api_key", "llm_timeout_s"})
         return hashlib.sha256(repr(sorted(relevant.items())).encode()).hexdigest()[:12]
 
+
+def settings_error_message(exc: ValidationError) -> str:
+    """One line naming each bad LEGAL_ASSISTANT_* value and what it should be."""
+    return "; ".join(f"LEGAL_ASSISTANT_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}"
+                     for e in exc.errors())

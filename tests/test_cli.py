@@ -148,6 +148,16 @@ def test_bad_option_is_a_usage_error(runner, with_index):
     assert runner.invoke(cli, ["ask"]).exit_code == 2
 
 
+def test_a_bad_setting_in_the_environment_is_one_line_and_a_usage_error(monkeypatch, capsys):
+    monkeypatch.setenv("LEGAL_ASSISTANT_EMBEDDING_PRECISION", "fp8")
+    monkeypatch.setattr("sys.argv", ["legal-assistant", "corpus"])
+    with pytest.raises(SystemExit) as stop:
+        cli_module.main()
+    err = capsys.readouterr().err
+    assert stop.value.code == 2
+    assert err.count("\n") == 1 and "LEGAL_ASSISTANT_EMBEDDING_PRECISION='fp8'" in err and "'bf16'" in err
+
+
 def test_ingest_prints_summary_and_is_incremental(runner, without_index, small_corpus):
     first = runner.invoke(cli, ["ingest", str(small_corpus)])
     assert first.exit_code == 0, first.output
