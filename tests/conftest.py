@@ -1,5 +1,5 @@
 """Shared fixtures: a deterministic fake embedder and a tiny synthetic corpus for unit tests; the
-real e5 index over the shared corpus (built once per machine, re-used incrementally) for
+real e5 index over the shared corpus (built once per machine and engine, re-used incrementally) for
 integration tests."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
+from assistant.embeddings import backend_name, get_embeddings
 from fakes import FAKE_THRESHOLDS, FakeEmbeddings, write_corpus
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -18,7 +19,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parent.parent
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 SHARED_EVALS = REPO.parent / "shared" / "evals" / "dev.jsonl"
-INTEGRATION_DATA = REPO / ".legal-assistant-test"
+INTEGRATION_DATA = REPO / ".legal-assistant-test"  # one index folder per engine inside
 
 
 @pytest.fixture
@@ -40,14 +41,21 @@ def fake_assistant(tmp_path: Path, small_corpus: Path, fake_embeddings: FakeEmbe
     return bot
 
 
-@pytest.fixture(scope="session")
-def real_assistant() -> Assistant:
-    """The real e5 index over ../shared/corpus; built on first use, then updated incrementally."""
+def real_index(embedding: str) -> Assistant:
+    """An index of ../shared/corpus with a real engine; built on first use, then updated incrementally."""
     if not SHARED_CORPUS.is_dir():
         pytest.skip("../shared/corpus is not beside the repository")
-    bot = Assistant(Settings(corpus_dir=SHARED_CORPUS, data_dir=INTEGRATION_DATA))
+    embeddings = get_embeddings(embedding)
+    settings = Settings(corpus_dir=SHARED_CORPUS, data_dir=INTEGRATION_DATA / backend_name(embeddings), embedding=embedding)
+    bot = Assistant(settings, embeddings=embeddings)
     bot.ingest(progress=True)
     return bot
+
+
+@pytest.fixture(scope="session")
+def real_assistant() -> Assistant:
+    """The default engine (e5 through sentence-transformers) over the shared corpus."""
+    return real_index("e5")
 
 
 @pytest.fixture(scope="session")

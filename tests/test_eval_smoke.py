@@ -16,7 +16,6 @@ from assistant.evaluation import run_evaluation
 REPO = Path(__file__).resolve().parent.parent
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 SHARED_EVALS = REPO.parent / "shared" / "evals" / "dev.jsonl"
-INTEGRATION_DATA = REPO / ".legal-assistant-test"  # where the real_assistant fixture keeps its index
 
 pytestmark = pytest.mark.integration
 
@@ -44,7 +43,7 @@ def test_smoke_evaluation_cites_only_retrieved_chunks(real_assistant, smoke_ques
 
 def test_eval_command_runs_end_to_end(real_assistant, smoke_questions, tmp_path):
     """The CLI in a fresh process, against the same (already built) index."""
-    env = {"LEGAL_ASSISTANT_DATA_DIR": str(INTEGRATION_DATA), "LEGAL_ASSISTANT_CORPUS_DIR": str(SHARED_CORPUS),
+    env = {"LEGAL_ASSISTANT_DATA_DIR": str(real_assistant.settings.data_dir), "LEGAL_ASSISTANT_CORPUS_DIR": str(SHARED_CORPUS),
            "HF_HUB_OFFLINE": "1"}
     proc = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", "--questions", str(smoke_questions),
                            "--output", str(tmp_path / "cli-out")], env={**os.environ, **env},

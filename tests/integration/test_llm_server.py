@@ -10,10 +10,11 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from conftest import INTEGRATION_DATA, SHARED_CORPUS
+from conftest import SHARED_CORPUS
 from fakes import free_port
 from processes import wait_until_ok
 
@@ -38,8 +39,8 @@ def llm_server(smollm2_gguf, tmp_path) -> Iterator[tuple[str, subprocess.Popen]]
         proc.wait(timeout=30)
 
 
-def _ask_llm(base_url: str) -> tuple[int, dict]:
-    env = {**os.environ, "LEGAL_ASSISTANT_DATA_DIR": str(INTEGRATION_DATA), "LEGAL_ASSISTANT_CORPUS_DIR": str(SHARED_CORPUS),
+def _ask_llm(base_url: str, data_dir: Path) -> tuple[int, dict]:
+    env = {**os.environ, "LEGAL_ASSISTANT_DATA_DIR": str(data_dir), "LEGAL_ASSISTANT_CORPUS_DIR": str(SHARED_CORPUS),
            "LEGAL_ASSISTANT_LLM_BACKEND": "openai", "LEGAL_ASSISTANT_LLM_BASE_URL": base_url,
            "LEGAL_ASSISTANT_LLM_MAX_TOKENS": "120", "LEGAL_ASSISTANT_LLM_TIMEOUT_S": "300"}
     proc = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", QUESTION, "--mode", "llm", "--json"], env=env,
@@ -50,7 +51,7 @@ def _ask_llm(base_url: str) -> tuple[int, dict]:
 
 def test_ask_in_llm_mode_through_a_real_llama_cpp_server(real_assistant, llm_server):
     base_url, server = llm_server
-    _, answer = _ask_llm(base_url)
+    _, answer = _ask_llm(base_url, real_assistant.settings.data_dir)
     assert answer["mode"] == "llm" and answer["verification"]["model_answered"] is True
     assert not any(w.startswith("No language model answered") for w in answer["warnings"])
     assert {c["chunk_id"] for c in answer["citations"]} <= {h["chunk_id"] for h in answer["hits"]}
@@ -61,7 +62,7 @@ def test_ask_in_llm_mode_through_a_real_llama_cpp_server(real_assistant, llm_ser
 
     server.terminate()
     server.wait(timeout=30)
-    code, answer = _ask_llm(base_url)
+    code, answer = _ask_llm(base_url, real_assistant.settings.data_dir)
     assert code == 0 and answer["status"] == "answered" and answer["citations"]  # the extractive answer
     assert answer["warnings"][0].startswith("No language model answered")
     assert answer["verification"]["model_answered"] is False
