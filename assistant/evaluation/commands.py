@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import AssistantError
+from .bench_engines import DEFAULT_ENGINES, EngineSpecError
 from .questions import QuestionsFileError
 
 
@@ -68,10 +69,13 @@ def _summary_line(name: str, block: dict) -> str:
 @click.option("--concurrency", type=click.IntRange(1, 200), default=None,
               help="Instead: N sessions at once through the HTTP API, 3 questions each with a follow-up.")
 @click.option("--url", default=None, help="With --concurrency: a running `legal-assistant serve` (default: start one).")
+@click.option("--engines", default=DEFAULT_ENGINES, show_default=True,
+              help="Embedding engines to compare on the same chunks, SETTING[/auto|fp32|bf16] comma-separated, or 'none'.")
 def bench_command(output: str, scales: str, questions: str | None, scaling_embedder: str,
-                  scaling_answer_questions: int, work_dir: str | None, concurrency: int | None, url: str | None) -> None:
-    """Benchmark cold start, ingest, re-ingest, latency, memory and scaling (or, with
-    --concurrency N, N simultaneous sessions through the HTTP API)."""
+                  scaling_answer_questions: int, work_dir: str | None, concurrency: int | None, url: str | None,
+                  engines: str) -> None:
+    """Benchmark cold start, ingest, re-ingest, latency, memory, scaling, and the textbook recipe and the
+    embedding engines side by side (or, with --concurrency N, N simultaneous sessions through the HTTP API)."""
     if concurrency:
         _bench_concurrency(output, concurrency, questions, url)
         return
@@ -81,8 +85,8 @@ def bench_command(output: str, scales: str, questions: str | None, scaling_embed
     try:
         results = run_benchmarks(output, scales=_scales(scales), questions_path=questions,
                                  scaling_embedder=scaling_embedder, work_dir=work_dir,
-                                 scaling_answer_questions=scaling_answer_questions)
-    except (QuestionsFileError, AssistantError, FileNotFoundError) as exc:
+                                 scaling_answer_questions=scaling_answer_questions, engines=engines)
+    except (QuestionsFileError, AssistantError, FileNotFoundError, EngineSpecError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(render(results))
 
