@@ -11,6 +11,7 @@ BASE   := $(VENV)/.base-$(DEPS)
 LLM    := $(VENV)/.llm-$(DEPS)
 TESTS  := $(VENV)/.tests-$(DEPS)
 WHEELS ?= $(HOME)/.cache/legal-assistant/wheels
+PORT   ?= 7860
 LLAMA_CPP_VERSION := 0.3.36
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX512=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON
 export HF_HUB_OFFLINE := 1
@@ -54,7 +55,7 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk)
 
 run: $(BASE)
-	$(BIN)/legal-assistant serve
+	$(BIN)/legal-assistant serve --port $(PORT)
 
 ingest: $(BASE)
 	$(BIN)/legal-assistant ingest
