@@ -11,7 +11,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[2] / "assistant"
 LAYERS = [
     {"types", "errors", "text", "settings", "prompts", "places"},
-    {"corpus", "chunking", "embeddings", "llms", "guard", "glossary", "references", "sentences", "vectors"},
+    {"corpus", "chunking", "embeddings", "e5_convert", "llms", "guard", "glossary", "references", "sentences", "vectors"},
     {"index", "query", "ingest_plan", "chunk_records", "dense_store", "bm25_store", "chunk_lookup", "sentence_table",
      "shared_vectors"},
     {"retrieval", "langchain_adapter"},

