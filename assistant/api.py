@@ -87,10 +87,11 @@ class Assistant:
                     self._llm = get_chat_model(self.settings)
         return self._llm
 
-    def configured(self, **overrides: Any) -> Assistant:
+    def configured(self, *, llm: Any | None = None, **overrides: Any) -> Assistant:
         """Another Assistant with some settings changed, sharing this one's embedder, index and LLM
-        (for evaluation, and for trying settings without loading anything twice)."""
-        other = Assistant(self.settings.model_copy(update=overrides), embeddings=self._embeddings, llm=self._llm)
+        (for evaluation, and for trying settings without loading anything twice); ``llm`` gives it
+        another chat model (anything with LangChain's ``invoke``)."""
+        other = Assistant(self.settings.model_copy(update=overrides), embeddings=self._embeddings, llm=llm or self._llm)
         if self._index is not None and other.settings.data_dir == self.settings.data_dir \
                 and other.settings.embedding == self.settings.embedding and other.settings.chroma_url == self.settings.chroma_url:
             other._index = self._index

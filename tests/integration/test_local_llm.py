@@ -17,8 +17,7 @@ def test_llm_mode_runs_end_to_end_with_a_real_local_model(real_assistant, smollm
                     llm_backend="llamacpp", llm_model=str(smollm2_gguf), llm_max_tokens=120)
     answer = bot.ask("What is the fine for living without registration for more than a month?")
     assert answer.mode == "llm"
-    assert answer.status in ("answered", "not_found")
+    assert answer.verification["model_answered"] is True  # the local model ran (its reply may not survive verification)
     hit_ids = {h.chunk.id for h in answer.hits}
-    assert all(c.chunk_id in hit_ids for c in answer.citations)
-    if answer.status == "answered":
-        assert answer.citations  # whatever the tiny model said, only verified or extractive text is shown
+    assert answer.citations and all(c.chunk_id in hit_ids for c in answer.citations)
+    assert "seven" in answer.text  # verified model text or the extractive fallback, never an unquoted figure

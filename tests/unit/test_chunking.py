@@ -167,6 +167,7 @@ def test_chunks_cover_every_character_of_the_body(lines, cap, kind):
     assert not lost, repr(doc.text[lost[0]:lost[0] + 40])
 
 
+@pytest.mark.integration
 def test_real_shared_corpus_chunks_every_act_by_article():
     corpus = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
     if not corpus.is_dir():

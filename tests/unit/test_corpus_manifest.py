@@ -11,6 +11,7 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "corpus"
 
 
+@pytest.mark.integration
 def test_every_manifest_document_is_in_the_shared_corpus_with_matching_facts():
     if not SHARED.is_dir():
         pytest.skip("../shared/corpus is not beside the repository")

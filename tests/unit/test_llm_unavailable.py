@@ -17,10 +17,7 @@ FINE_QUESTION = "What is the fine for living without registration for more than 
 
 def _unreachable_openai_server(bot):
     """The real openai backend, pointed at a loopback port where nothing listens."""
-    bot.settings = bot.settings.model_copy(update={"llm_backend": "openai", "llm_base_url": f"http://127.0.0.1:{free_port()}/v1",
-                                                   "llm_timeout_s": 5.0})
-    bot._llm = None
-    return bot
+    return bot.configured(llm_backend="openai", llm_base_url=f"http://127.0.0.1:{free_port()}/v1", llm_timeout_s=5.0)
 
 
 def test_an_unreachable_llm_server_says_no_model_answered_and_shows_the_extractive_answer(fake_assistant):
@@ -41,8 +38,8 @@ def test_ask_json_reports_that_no_model_answered(fake_assistant, monkeypatch):
 
 
 def test_a_model_answer_that_fails_verification_is_reported_sentence_by_sentence(fake_assistant):
-    fake_assistant._llm = ScriptedChatModel(["Registration is easy. The fine is 10 monthly indicators [1]."])
-    answer = fake_assistant.ask(FINE_QUESTION, mode="llm")
+    bot = fake_assistant.configured(llm=ScriptedChatModel(["Registration is easy. The fine is 10 monthly indicators [1]."]))
+    answer = bot.ask(FINE_QUESTION, mode="llm")
     assert answer.warnings[0] == LLM_FALLBACK and "seven monthly indicators" in answer.text
     assert answer.verification == {"model_answered": True, "kept": 0, "dropped": [
         {"sentence": "Registration is easy.", "reason": "no citation marker"},
@@ -53,8 +50,8 @@ def test_a_model_answer_that_fails_verification_is_reported_sentence_by_sentence
 def test_a_verified_model_answer_reports_what_was_kept_and_dropped(fake_assistant):
     hits = fake_assistant.retrieve(FINE_QUESTION, k=8)
     n = 1 + next(i for i, h in enumerate(hits[:5]) if "seven monthly" in h.chunk.text)
-    fake_assistant._llm = ScriptedChatModel([f"The fine is seven monthly indicators [{n}]. Foreigners pay more."])
-    answer = fake_assistant.ask(FINE_QUESTION, mode="llm")
+    bot = fake_assistant.configured(llm=ScriptedChatModel([f"The fine is seven monthly indicators [{n}]. Foreigners pay more."]))
+    answer = bot.ask(FINE_QUESTION, mode="llm")
     assert answer.text == "The fine is seven monthly indicators [1]."
     assert answer.verification == {"model_answered": True, "kept": 1,
                                    "dropped": [{"sentence": "Foreigners pay more.", "reason": "no citation marker"}]}
@@ -67,6 +64,5 @@ def test_extractive_answers_carry_no_verification(fake_assistant):
 def test_a_model_that_finds_no_answer_is_recorded_as_having_answered(fake_assistant):
     from assistant.prompts import CANNOT_ANSWER_PHRASE
 
-    fake_assistant._llm = ScriptedChatModel([CANNOT_ANSWER_PHRASE])
-    answer = fake_assistant.ask(FINE_QUESTION, mode="llm")
+    answer = fake_assistant.configured(llm=ScriptedChatModel([CANNOT_ANSWER_PHRASE])).ask(FINE_QUESTION, mode="llm")
     assert answer.status == "not_found" and answer.verification == {"model_answered": True, "kept": 0, "dropped": []}

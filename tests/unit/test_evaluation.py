@@ -114,8 +114,9 @@ def test_rate_of_nothing_is_undefined_not_zero():
 
 
 # ---------------------------------------------------------------- questions file
+@pytest.mark.integration
 def test_shared_dev_questions_load(tmp_path):
-    dev = Path(__file__).resolve().parent.parent.parent / "shared" / "evals" / "dev.jsonl"
+    dev = Path(__file__).resolve().parents[3] / "shared" / "evals" / "dev.jsonl"
     if not dev.exists():
         pytest.skip("../shared/evals/dev.jsonl is not beside the repository")
     questions = load_questions(dev)
@@ -123,7 +124,7 @@ def test_shared_dev_questions_load(tmp_path):
 
 
 def test_repository_questions_file_is_valid():
-    questions = load_questions(Path(__file__).resolve().parent.parent / "evals" / "questions.jsonl")
+    questions = load_questions(Path(__file__).resolve().parents[2] / "evals" / "questions.jsonl")
     assert {q.language for q in questions} >= {"en", "ru", "kk"}
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from assistant.evaluation import run_evaluation
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
 SHARED_EVALS = REPO.parent / "shared" / "evals" / "dev.jsonl"
 
