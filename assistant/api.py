@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
+from pydantic import ValidationError
 
 from .answer import AnswerContext, Reply, Thresholds, compose_reply
 from .embeddings import get_embeddings
-from .errors import EmptyQuestion
+from .errors import AssistantError, InvalidSettings
 from .index import Index, IngestReport, tqdm_progress, wipe
+from .inputs import checked_filter, checked_flag, checked_k, checked_mode, checked_text, user_turns
 from .langchain_adapter import LegalRetriever
 from .query import Query, prepare_query
 from .retrieval import Filters, HybridRetriever, RankWeights
@@ -39,7 +41,7 @@ class Assistant:
 
     def __init__(self, settings: Settings | None = None, *, embeddings: Embeddings | None = None,
                  llm: Any | None = None, **overrides: Any):
-        self.settings = settings.model_copy(update=overrides) if settings else Settings(**overrides)
+        self.settings = validated_settings(settings, overrides)
         self._embeddings = embeddings
         self._llm = llm
         self._index: Index | None = None
@@ -91,7 +93,7 @@ class Assistant:
         """Another Assistant with some settings changed, sharing this one's embedder, index and LLM
         (for evaluation, and for trying settings without loading anything twice); ``llm`` gives it
         another chat model (anything with LangChain's ``invoke``)."""
-        other = Assistant(self.settings.model_copy(update=overrides), embeddings=self._embeddings, llm=llm or self._llm)
+        other = Assistant(validated_settings(self.settings, overrides), embeddings=self._embeddings, llm=llm or self._llm)
         if self._index is not None and other.settings.data_dir == self.settings.data_dir \
                 and other.settings.embedding == self.settings.embedding and other.settings.chroma_url == self.settings.chroma_url:
             other._index = self._index
@@ -112,25 +114,51 @@ class Assistant:
     def retrieve(self, query: str, k: int | None = None, *, jurisdiction: str | None = None,
                  language: str | None = None, doc_id: str | None = None) -> list[Hit]:
         """The k best passages for a query (instructions in it steer nothing, not even search)."""
-        return self.retriever.retrieve(prepare_query(_clean(query)), k=k or self.settings.k,
-                                       filters=Filters(jurisdiction, doc_id, language))
+        text, k = checked_text(query), checked_k(k)
+        return self.retriever.retrieve(prepare_query(text), k=k or self.settings.k,
+                                       filters=self.filters(jurisdiction, language, doc_id))
 
     def ask(self, question: str, *, k: int | None = None, mode: str | None = None,
             jurisdiction: str | None = None, language: str | None = None, doc_id: str | None = None,
             decline: bool = True) -> Answer:
         """Answer one question. ``decline=False`` answers with the closest provisions even when the
         evidence says the corpus lacks the answer (the decision stays in ``answer.evidence``)."""
-        query = prepare_query(_clean(question))
-        return self._answer(query, k, mode, Filters(jurisdiction, doc_id, language), decline)
+        text, k, mode = checked_text(question), checked_k(k), checked_mode(mode)
+        filters, decline = self.filters(jurisdiction, language, doc_id), checked_flag(decline, "decline")
+        return self._answer(prepare_query(text), k, mode, filters, decline)
 
     def chat(self, message: str, history: History | None = None, *, k: int | None = None, mode: str | None = None,
              jurisdiction: str | None = None, language: str | None = None, doc_id: str | None = None,
              decline: bool = True) -> Answer:
         """Answer a message in a conversation; a follow-up is made standalone with the user's earlier
         turns (what was searched is ``answer.query``)."""
-        mode = mode or self.settings.mode
-        query = prepare_query(_clean(message), _user_turns(history or []), llm=self.llm if mode == "llm" else None)
-        return self._answer(query, k, mode, Filters(jurisdiction, doc_id, language), decline)
+        text, turns, k = checked_text(message), user_turns(history), checked_k(k)
+        mode = checked_mode(mode) or self.settings.mode
+        filters, decline = self.filters(jurisdiction, language, doc_id), checked_flag(decline, "decline")
+        query = prepare_query(text, turns, llm=self._condenser() if mode == "llm" else None)
+        return self._answer(query, k, mode, filters, decline)
+
+    def _condenser(self) -> Any | None:
+        """The LLM that rewrites follow-ups, or None (rule-based) when none can be had: the answer
+        then says why no model answered."""
+        try:
+            return self.llm
+        except AssistantError:
+            return None
+
+    def filters(self, jurisdiction: Any = None, language: Any = None, doc_id: Any = None) -> Filters:
+        """Filters checked against the corpus: a value it does not hold is an ``InvalidFilter`` that
+        lists the valid ones (rather than an answer that the corpus has nothing)."""
+        if jurisdiction in (None, "") and language in (None, "") and doc_id in (None, ""):
+            return Filters()
+        self.index.require()
+        docs = self.documents()
+        return Filters(
+            jurisdiction=checked_filter("jurisdiction", jurisdiction,
+                                        {j.strip().upper() for d in docs for j in d.jurisdiction.split(",") if j.strip()}),
+            doc_id=checked_filter("doc_id", doc_id, {d.doc_id for d in docs}),
+            language=checked_filter("language", language, {d.language for d in docs}),
+        )
 
     def _answer(self, query: Query, k: int | None, mode: str | None, filters: Filters, decline: bool) -> Answer:
         k = k or self.settings.k
@@ -212,19 +240,14 @@ def _article_key(article: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in article.split("-"))
 
 
-def _clean(text: str | None) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise EmptyQuestion("The question is empty: type a question about internal-migration law.")
-    return text
-
-
-def _user_turns(history: History) -> list[str]:
-    turns = []
-    for item in history:
-        if isinstance(item, dict):
-            if item.get("role") == "user" and isinstance(item.get("content"), str):
-                turns.append(item["content"])
-        elif isinstance(item, (list, tuple)) and item and isinstance(item[0], str):
-            turns.append(item[0])
-    return turns
+def validated_settings(base: Settings | None, overrides: dict[str, Any]) -> Settings:
+    """Settings from the environment (or ``base``) with ``overrides``, every value checked: a wrong
+    type or range is one ``InvalidSettings`` naming each bad value, not a pydantic traceback."""
+    try:
+        if base is None:
+            return Settings(**overrides)
+        return Settings.model_validate({**base.model_dump(), **overrides}) if overrides else base
+    except ValidationError as exc:
+        raise InvalidSettings("Invalid settings: " + "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'settings'} (LEGAL_ASSISTANT_{'_'.join(map(str, e['loc'])).upper()})"
+            f"={e.get('input')!r}: {e['msg']}" for e in exc.errors())) from None

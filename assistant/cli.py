@@ -29,11 +29,12 @@ from pydantic import ValidationError
 
 from . import __version__
 from .api import Assistant
-from .errors import AssistantError, EmptyQuestion, IndexNotBuilt
+from .errors import AssistantError, EmptyQuestion, IndexNotBuilt, InvalidInput, InvalidSettings
 from .settings import settings_error_message
 from .types import JSON_SCHEMA_VERSION, Answer
 
 EXIT_OK, EXIT_NOT_FOUND, EXIT_USAGE, EXIT_NO_INDEX, EXIT_ERROR = 0, 1, 2, 3, 4
+HISTORY_KEPT = 20  # items of the conversation handed back with each message (follow-ups read the last few)
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh", "zh": "Chinese"}
 EXIT_CODES_HELP = """\b
 Exit codes: 0 ok; 1 the corpus does not answer (ask); 2 usage error or empty question;
@@ -58,12 +59,16 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except EmptyQuestion as exc:
+        except (InvalidInput, InvalidSettings) as exc:
             _fail(str(exc), EXIT_USAGE)
         except IndexNotBuilt as exc:
             _fail(str(exc), EXIT_NO_INDEX)
         except AssistantError as exc:
             _fail(str(exc), EXIT_ERROR)
+        except UnicodeDecodeError as exc:  # a line typed into `chat` that is not UTF-8
+            _fail(f"the input is not valid UTF-8 ({exc.reason} at byte {exc.start}); type UTF-8 text.", EXIT_USAGE)
+        except OSError as exc:  # the disk or the data folder refused a read or write
+            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), EXIT_ERROR)
 
     return wrapper
 
@@ -134,6 +139,16 @@ def format_answer(answer: Answer, *, show_query: bool = False) -> str:
     return "\n".join(lines)
 
 
+def argument_text(value: str, what: str) -> str:
+    """A command-line argument as text: bytes that are not UTF-8 reach Python as lone surrogates
+    (U+DC80..U+DCFF); they are a usage error naming the first such byte, not a crash further on."""
+    for position, ch in enumerate(value):
+        if "\udc80" <= ch <= "\udcff":
+            raise InvalidInput(f"The {what} is not valid UTF-8 (byte 0x{ord(ch) - 0xDC00:02x} at position {position}); "
+                               "pass it as UTF-8 text.")
+    return value
+
+
 def answer_json(answer: Answer) -> str:
     return json.dumps(answer.to_json(), ensure_ascii=False, indent=2)
 
@@ -146,6 +161,7 @@ def answer_json(answer: Answer) -> str:
 def ask(question: str, as_json: bool, jurisdiction: str | None, language: str | None, k: int | None,
         mode: str | None) -> None:
     """Answer one QUESTION with cited, quoted provisions."""
+    question = argument_text(question, "question")
     if not question.strip():
         raise EmptyQuestion("The question is empty: type a question about internal-migration law.")
     bot = _assistant()
@@ -165,6 +181,7 @@ def chat(jurisdiction: str | None, language: str | None, k: int | None, mode: st
     bot = _assistant()
     _require_index(bot)
     options = _filters(jurisdiction, language, k, mode)
+    bot.filters(options["jurisdiction"], options["language"])  # a filter the corpus lacks ends it here, with the valid values
     history: list[dict[str, str]] = []
     click.echo("Ask about internal-migration law (KZ, EU, RU, CN). Empty line or `exit` to quit.")
     while True:
@@ -177,10 +194,14 @@ def chat(jurisdiction: str | None, language: str | None, k: int | None, mode: st
             click.echo(message)  # piped input: show what was asked
         if not message or message.lower() in {"exit", "quit"}:
             break
-        answer = bot.chat(message, history, **options)
+        try:
+            answer = bot.chat(message, history, **options)
+        except InvalidInput as exc:  # one bad message (too long, not text) does not end the conversation
+            click.secho(f"Error: {exc}", fg="red", err=True)
+            continue
         click.echo(format_answer(answer, show_query=True))
         click.echo()
-        history += [{"role": "user", "content": message}, {"role": "assistant", "content": answer.text}]
+        history = [*history, {"role": "user", "content": message}, {"role": "assistant", "content": answer.text}][-HISTORY_KEPT:]
 
 
 # ------------------------------------------------------------------------------- serve / corpus

@@ -15,6 +15,7 @@ NOT_FOUND = {
 # Why a question was declined (answer/decision.py Reason codes); {about} is what the check found.
 DECLINE_REASONS = {
     "en": {
+        "no_known_words": "The question holds no word the corpus uses, so there is nothing to look up.",
         "foreign_law": "The question is about the law of a country the corpus holds no law of (“{about}”).",
         "absent_article": "The question names {about}; the corpus does not hold that provision.",
         "missing_year": "The question asks about a year the closest provisions never mention ({about}).",
@@ -23,6 +24,7 @@ DECLINE_REASONS = {
         "nothing_close": "Nothing in the corpus comes close to the question in meaning.",
     },
     "ru": {
+        "no_known_words": "В вопросе нет ни одного слова, которое встречается в корпусе: искать нечего.",
         "foreign_law": "Вопрос касается права страны, законодательства которой в корпусе нет («{about}»).",
         "absent_article": "В вопросе названо положение {about}; его текста в корпусе нет.",
         "missing_year": "Вопрос касается года, который ближайшие положения не упоминают ({about}).",
@@ -31,6 +33,7 @@ DECLINE_REASONS = {
         "nothing_close": "Ничто в корпусе не близко к вопросу по смыслу.",
     },
     "kk": {
+        "no_known_words": "Сұрақта корпуста кездесетін бірде-бір сөз жоқ: іздейтін ештеңе жоқ.",
         "foreign_law": "Сұрақ заңнамасы корпуста жоқ елдің құқығына қатысты («{about}»).",
         "absent_article": "Сұрақта {about} аталған; корпуста бұл ереженің мәтіні жоқ.",
         "missing_year": "Сұрақ ең жақын ережелерде аталмайтын жылға қатысты ({about}).",

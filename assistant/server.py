@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException
 
 from . import __version__
 from .api import Assistant
-from .errors import AssistantError, EmptyQuestion, IndexNotBuilt, LLMUnavailable, StoreUnavailable
+from .errors import AssistantError, IndexNotBuilt, InvalidInput, LLMUnavailable, StoreUnavailable
 from .types import JSON_SCHEMA_VERSION
 from .ui import CSS, THEME_FONTS, build_app
 
@@ -88,7 +88,7 @@ def validation_message(exc: RequestValidationError) -> str:
 
 
 def library_status(exc: AssistantError) -> int:
-    if isinstance(exc, EmptyQuestion):
+    if isinstance(exc, InvalidInput):
         return 422
     if isinstance(exc, (IndexNotBuilt, StoreUnavailable, LLMUnavailable)):
         return 503

@@ -31,6 +31,7 @@ class Evidence:
     asked_quantity: str | None = None  # 'period', 'money', 'percent', 'count'
     quantity_stated: bool = True  # a close sentence states a number of that kind
     unknown_names: tuple[str, ...] = ()  # names the corpus never uses
+    known_words: int = 1  # the question's words that the corpus uses at all (0: nothing to look up)
 
     def to_dict(self) -> dict:
         return {key: (list(value) if isinstance(value, tuple) else value) for key, value in asdict(self).items()}
@@ -69,6 +70,8 @@ class Decision:
 def decide(evidence: Evidence, thresholds: Thresholds) -> Decision:
     """The verdict and the reasons for it (the scope checks that fired, or the similarity floor)."""
     reasons = []
+    if evidence.known_words == 0:  # "{0}", "-1", "${jndi:ldap://x/a}": no word the corpus could answer about
+        reasons.append(Reason("no_known_words"))
     if evidence.foreign:
         reasons.append(Reason("foreign_law", ", ".join(evidence.foreign)))
     if evidence.absent_articles:

@@ -29,11 +29,12 @@ def coverage(question: str, texts: list[str], df, n_docs: int) -> float:
 
 def gather(query: Query, hits: list[Hit], context: AnswerContext) -> Evidence:
     """The signals for one question from its hits and the corpus."""
+    df, n_docs = context.frequencies()
+    known = scope.known_words(query.search, df)
     if not hits:
-        return Evidence(best_sentence=0.0, coverage=0.0, cross_lingual=False)
+        return Evidence(best_sentence=0.0, coverage=0.0, cross_lingual=False, known_words=known)
     question = query.search
     top = hits[:TOP_HITS]
-    df, n_docs = context.frequencies()
     sentences: list[tuple[float, str]] = []
     for hit in top:
         spans, sims = context.sentence_similarities(hit.chunk, question)
@@ -57,4 +58,5 @@ def gather(query: Query, hits: list[Hit], context: AnswerContext) -> Evidence:
         quantity_stated=kind is None or any(scope.figure_about_subject(text, heading, kind, subject, unknown_words)
                                             for _, text, heading in sentences[:QUANTITY_SENTENCES]),
         unknown_names=scope.unknown_names(query.standalone, set(df)),
+        known_words=known,
     )
