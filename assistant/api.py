@@ -106,7 +106,8 @@ class Assistant:
             self._index = None
             wipe(self.settings.data_dir, self.settings.chroma_url)
         return self.index.ingest(Path(folder or self.settings.corpus_dir), max_chars=self.settings.chunk_max_chars,
-                                 progress=tqdm_progress if progress else None)
+                                 progress=tqdm_progress if progress else None,
+                                 max_bytes=int(self.settings.max_file_mb * 1024 * 1024))
 
     def has_index(self) -> bool:
         return self.index.exists()

@@ -14,7 +14,7 @@ from typing import Any
 from .types import Chunk, DocInfo
 
 # Bump when the metadata layout changes; records of another schema are upgraded by ingest.
-RECORD_SCHEMA = 2
+RECORD_SCHEMA = 3  # 3: the document's provenance (source, official)
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,8 @@ def chunk_metadata(chunk: Chunk, provenance: Provenance) -> dict[str, Any]:
         "in_force_until": info.in_force_until,
         "superseded_by": info.superseded_by,
         "completeness": info.completeness,
+        "source": info.source,
+        "official": bool(info.official),
         "article": chunk.article or "",
         "paragraph": chunk.paragraph or "",
         "label": chunk.label(),
@@ -76,6 +78,8 @@ def chunk_from_record(chunk_id: str, document: str, metadata: Mapping[str, Any])
         superseded_by=str(metadata.get("superseded_by", "")),
         completeness=str(metadata.get("completeness", "")),
         source_file=str(metadata.get("source_file", "")),
+        source=str(metadata.get("source", "")),
+        official=metadata.get("official") is True,
     )
     return Chunk(
         id=chunk_id,

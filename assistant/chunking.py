@@ -330,6 +330,8 @@ def paragraph_at(text: str, offset: int) -> str | None:
 def chunk_id(doc: SourceDoc, block_role: str, article: str | None, heading_path: tuple[str, ...], text: str) -> str:
     """Derived from everything that is embedded (heading path and text), never from position."""
     key = "|".join((doc.doc_id, doc.language, block_role, article or "", " › ".join(heading_path), text))
+    if doc.id_salt:  # one of several files claiming this doc_id and language
+        key += "|" + doc.id_salt
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
 

@@ -131,7 +131,7 @@ def format_answer(answer: Answer, *, show_query: bool = False) -> str:
         for c in answer.citations:
             status = ", ".join([LANGUAGE_NAMES.get(c.language, c.language),
                                 "authentic text" if c.authentic else "translation",
-                                "in force" if c.in_force else "SUPERSEDED"])
+                                "in force" if c.in_force else "SUPERSEDED", *([] if c.verified else ["UNVERIFIED"])])
             lines.append(f"  [{c.n}] {c.label} ({status})")
             if c.note and c.note != shown_note:
                 lines.append(textwrap.fill(c.note, width=100, initial_indent="      ", subsequent_indent="      "))

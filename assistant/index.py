@@ -25,7 +25,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from .bm25_store import BM25Store
 from .chunk_lookup import ChunkLookup
 from .chunk_records import chunk_from_record, chunk_metadata, is_current, provenance_of
 from .chunking import split_document
-from .corpus import load_corpus
+from .corpus import DEFAULT_MAX_BYTES, load_corpus
 from .dense_store import DenseStore, StoreState
 from .embeddings import backend_name, recorded_backend
 from .errors import EmbeddingBackendMismatch, IndexNotBuilt
@@ -62,6 +62,7 @@ class IngestReport(FileChanges):
     chunks_deleted: int = 0
     sentences_embedded: int = 0
     seconds: float = 0.0
+    duplicates: list[str] = field(default_factory=list)  # doc_id + language claimed by several files, with their names
 
     def summary(self) -> str:
         lines = [
@@ -71,6 +72,7 @@ class IngestReport(FileChanges):
             f"{self.chunks_deleted} deleted, {self.sentences_embedded} sentences embedded; {self.seconds:.1f} s",
         ]
         lines += [f"skipped {name}: {reason}" for name, reason in self.skipped]
+        lines += [f"duplicate: {line}" for line in self.duplicates]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -285,15 +287,16 @@ class Index:
         return [(cid, sim) for cid, sim in found if cid in view.chunks]
 
     # ---------------------------------------------------------------- ingest
-    def ingest(self, corpus_dir: Path, max_chars: int = 1400, progress: ProgressFactory | None = tqdm_progress) -> IngestReport:
+    def ingest(self, corpus_dir: Path, max_chars: int = 1400, progress: ProgressFactory | None = tqdm_progress,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> IngestReport:
         started = time.perf_counter()
         view = self.refresh()
-        loaded = load_corpus(Path(corpus_dir))
+        loaded = load_corpus(Path(corpus_dir), max_bytes=max_bytes)
         plan = plan_ingest(view.files, loaded.docs, [(p.path, p.reason) for p in loaded.problems],
-                           digest=lambda doc: file_hash(doc.text, max_chars),
+                           digest=lambda doc: file_hash(doc.text + doc.id_salt, max_chars),
                            split=lambda doc: split_document(doc, max_chars=max_chars))
         report = IngestReport(added=plan.added, updated=plan.updated, removed=plan.removed, unchanged=plan.unchanged,
-                              skipped=plan.skipped)
+                              skipped=plan.skipped, duplicates=loaded.duplicates)
         # New records go in before stale ones go out, so a reader never finds its chunks missing.
         report.chunks_embedded = self._write(plan.write, progress)
         wanted = [c for c, _ in plan.write] + [view.chunks[cid] for cid in plan.keep if cid in view.chunks]

@@ -101,6 +101,12 @@ CAUTION = {
           "мүмкін. Оны сұрақпен салыстырыңыз.",
 }
 
+UNVERIFIED_NOTE = {
+    "en": "Unverified source: its file does not say where the text comes from; do not rely on it without checking.",
+    "ru": "Непроверенный источник: в файле не указано, откуда взят текст; не полагайтесь на него без проверки.",
+    "kk": "Тексерілмеген дереккөз: файлда мәтіннің қайдан алынғаны көрсетілмеген; тексермей сенбеңіз.",
+}
+
 FRAGMENT_NOTE = "The corpus holds only part of this document: {completeness}"
 
 MISSING_PROVISION = {

@@ -62,7 +62,8 @@ class Settings(BaseSettings):
     # bf16 where the hardware computes it natively (AVX-512 BF16, AMX, CUDA), else fp32
     embedding_precision: Literal["auto", "fp32", "bf16"] = "auto"
 
-    # Chunking
+    # Corpus loading and chunking: a corpus file larger than this is reported and skipped
+    max_file_mb: float = Field(default=5.0, gt=0)
     chunk_max_chars: int = 1000
 
     # Retrieval: weights of the ranking signals (see retrieval.py), fitted by cross-validation over

@@ -42,10 +42,22 @@ class DocInfo:
     superseded_by: str = ""
     completeness: str = ""
     source_file: str = ""
+    source: str = ""  # where the text was taken from (front matter ``source``); empty: unverified
+    official: bool = False  # front matter ``official: true``: the text is the official publication
 
     def in_force(self, on: date | None = None) -> bool:
         until = _parse_date(self.in_force_until)
         return until is None or until > (on or date.today())
+
+    @property
+    def verified(self) -> bool:
+        """Does the document say where its text comes from? One that does not is unverified."""
+        return bool(self.source.strip())
+
+    def standing(self) -> tuple[int, int, int, int]:
+        """How far the text can be relied on, best first when sorted in reverse: a stated source,
+        the official publication, the authentic language version, in force."""
+        return int(self.verified), int(self.official), int(self.authentic), int(self.in_force())
 
     def is_fragmentary(self) -> bool:
         """True unless the completeness note calls this language version complete. A note may
@@ -67,6 +79,7 @@ class SourceDoc:
     text: str
     body_start: int
     metadata: dict[str, Any] = field(default_factory=dict)
+    id_salt: str = ""  # set when several files claim this doc_id and language: their chunks get ids of their own
 
     @property
     def doc_id(self) -> str:
@@ -148,6 +161,8 @@ class Citation:
     in_force: bool
     label: str
     note: str = ""
+    verified: bool = True  # False: the document names no source; the note says so
+    official: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

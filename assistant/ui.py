@@ -52,6 +52,7 @@ CSS = """
 .badge.superseded { color: #b45309; border-color: #b45309; font-weight: 600; }
 .badge.authentic { color: #1d4ed8; border-color: #1d4ed8; }
 .badge.translation { color: #6b7280; border-color: #6b7280; }
+.badge.unverified { color: #b91c1c; border-color: #b91c1c; font-weight: 600; }
 .article-text { white-space: pre-line; margin-top: .5em; padding: .2em .6em; font-size: .92em; overflow-wrap: anywhere;
   border-left: 3px solid var(--border-color-primary); }
 .whole-article .article-text { max-height: 24em; overflow-y: auto; }

@@ -37,6 +37,7 @@ def citation_status(citation: Citation) -> str:
         language_name(citation.language),
         "authentic text" if citation.authentic else "translation",
         "in force" if citation.in_force else "superseded",
+        *([] if citation.verified else ["unverified source"]),
     ])
 
 
@@ -175,6 +176,8 @@ def source_card(citation: Citation, article: str, doc: Mapping[str, Any] | None)
         force += f' <span class="muted">replaced by {e(str(doc["superseded_by"]))}{until}</span>'
     version = ('<span class="badge authentic">authentic text</span>' if citation.authentic
                else '<span class="badge translation">translation</span>')
+    if not citation.verified:
+        version += ' <span class="badge unverified">unverified source</span>'
     note = f'<div class="source-note">{e(citation.note)}</div>' if citation.note else ""
     return (
         f'<div class="source-card{"" if citation.in_force else " is-superseded"}" data-n="{citation.n}">'

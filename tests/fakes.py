@@ -44,6 +44,7 @@ class FakeEmbeddings(Embeddings):
 SMALL_CORPUS = {
     "demo-code.en.md": """---
 doc_id: demo-code
+source: https://example.org/demo-code (invented text for tests)
 title: Demo Code on Residence Offences
 short_title: Demo Code
 jurisdiction: KZ
@@ -65,6 +66,7 @@ Article 8. Duties of landlords
 """,
     "demo-code.ru.md": """---
 doc_id: demo-code
+source: https://example.org/demo-code (invented text for tests)
 title: Демонстрационный кодекс
 short_title: Demo Code
 jurisdiction: KZ
@@ -79,6 +81,7 @@ authentic: true
 """,
     "old-charter.en.md": """---
 doc_id: old-charter
+source: https://example.org/old-charter (invented text for tests)
 title: Old Charter
 short_title: Old Charter (1990)
 jurisdiction: KZ
@@ -94,6 +97,7 @@ Everyone lawfully present has the right to move freely and to choose a place of 
 """,
     "new-charter.en.md": """---
 doc_id: new-charter
+source: https://example.org/new-charter (invented text for tests)
 title: New Charter
 short_title: New Charter (2020)
 jurisdiction: KZ
@@ -109,6 +113,7 @@ Everyone lawfully present has the right to move freely and to choose a place of 
 """,
     "eu-fragment.en.md": """---
 doc_id: eu-fragment
+source: https://example.org/eu-fragment (invented text for tests)
 title: Demo Directive on free movement
 short_title: Demo Directive
 jurisdiction: EU

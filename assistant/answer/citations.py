@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..prompts import CLOSEST, DECLINE_REASONS, FRAGMENT_NOTE, LEAD, NOT_FOUND, SECONDARY_NOTE, UNOFFICIAL_NOTE
+from ..prompts import CLOSEST, DECLINE_REASONS, FRAGMENT_NOTE, LEAD, NOT_FOUND, SECONDARY_NOTE, UNOFFICIAL_NOTE, UNVERIFIED_NOTE
 from ..types import LANGUAGE_NAMES, Chunk, Citation, Hit
 from .verify import numbers_in
 
@@ -26,9 +26,9 @@ def shorten(text: str, limit: int = 200) -> str:
 
 
 def source_notes(chunk: Chunk, language: str) -> list[str]:
-    """What the reader must know about a source: secondary, unofficial translation, fragment."""
+    """What the reader must know about a source: unverified, secondary, unofficial translation, fragment."""
     lang = framing_language(language)
-    notes = []
+    notes = [] if chunk.info.verified else [UNVERIFIED_NOTE[lang]]
     if chunk.info.kind in SECONDARY_KINDS:
         notes.append(SECONDARY_NOTE[lang])
     if not chunk.info.authentic:
@@ -44,6 +44,7 @@ def citation_for(n: int, chunk: Chunk, quote: str, paragraph: str | None, langua
         n=n, chunk_id=chunk.id, doc_id=chunk.doc_id, short_title=chunk.info.short_title, article=chunk.article,
         paragraph=paragraph, quote=one_line(quote), language=chunk.language, authentic=chunk.info.authentic,
         in_force=chunk.info.in_force(), label=chunk.label(paragraph), note=" ".join(source_notes(chunk, language)),
+        verified=chunk.info.verified, official=chunk.info.official,
     )
 
 

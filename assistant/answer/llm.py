@@ -80,5 +80,6 @@ def renumber(sentences: list[str], given: list[Hit], language: str) -> tuple[str
         citations.append(Citation(
             n=new, chunk_id=chunk.id, doc_id=chunk.doc_id, short_title=chunk.info.short_title, article=chunk.article,
             paragraph=chunk.paragraph, quote=chunk.text, language=chunk.language, authentic=chunk.info.authentic,
-            in_force=chunk.info.in_force(), label=chunk.label(), note=" ".join(source_notes(chunk, language))))
+            in_force=chunk.info.in_force(), label=chunk.label(), note=" ".join(source_notes(chunk, language)),
+            verified=chunk.info.verified, official=chunk.info.official))
     return text, citations

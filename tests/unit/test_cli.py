@@ -17,7 +17,7 @@ UNANSWERABLE = "What is the price of bread on Mars?"
 ANSWER_KEYS = {"schema_version", "question", "query", "status", "text", "citations", "warnings", "hits",
                "timings_ms", "evidence", "mode", "settings_hash", "verification"}
 CITATION_KEYS = {"n", "chunk_id", "doc_id", "short_title", "article", "paragraph", "quote", "language",
-                 "authentic", "in_force", "label", "note"}
+                 "authentic", "in_force", "label", "note", "verified", "official"}
 
 
 @pytest.fixture

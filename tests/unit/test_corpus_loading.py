@@ -62,11 +62,12 @@ def test_bad_files_are_reported_with_a_reason_and_skipped(tmp_path, name, conten
     assert name in str(problem)
 
 
-def test_duplicate_doc_id_and_language_is_reported(tmp_path):
+def test_a_doc_id_claimed_twice_is_reported_with_both_names_and_neither_preferred(tmp_path):
     write_corpus(tmp_path, {"a.en.md": SMALL_CORPUS["demo-code.en.md"], "b.en.md": SMALL_CORPUS["demo-code.en.md"]})
     result = load_corpus(tmp_path)
-    assert len(result.docs) == 1
-    assert "duplicate doc_id 'demo-code'" in result.problems[0].reason
+    assert sorted(d.info.source_file for d in result.docs) == ["a.en.md", "b.en.md"]
+    assert {d.id_salt for d in result.docs} == {"a.en.md", "b.en.md"}  # their chunks never share an id
+    assert len(result.duplicates) == 1 and "a.en.md, b.en.md" in result.duplicates[0] and "'demo-code'" in result.duplicates[0]
 
 
 def test_missing_corpus_folder_is_a_clear_error(tmp_path):
