@@ -26,6 +26,9 @@ _EN = (
     r"|\btell\s+(?:the\s+)?users?\b|\b(?:just|simply)\s+(?:say|confirm|answer)\b"
     r"|\b(?:do\s+not|don't|never)\s+(?:cite|quote|mention|refer\s+to|use)\s+(?:any\s+)?(?:articles?|sources?|provisions?|the\s+law)"
     r"|\bnote\s+(?:from|by)\s+(?:the\s+)?(?:site\s+)?(?:admin|administrator|developer|system|moderator|operator)"
+    r"|\bnote\s+(?:to|for)\s+(?:the\s+)?(?:ai|assistant|model|bot|llm|chatbot)\b"
+    r"|\b(?:the|your)\s+answer\s+(?:is|must\s+be|should\s+be|will\s+be)\s+always\b"
+    r"|\balways\s+(?:answer|reply|respond|say|tell)\b"
 )
 _RU = (
     r"\b(?:игнорируй|проигнорируй|забудь|не\s+обращай\s+внимания)\w*\b(?:[^.!?\n]{0,60}?\b(?:инструкц|правил|указани|"
@@ -34,15 +37,20 @@ _RU = (
     r"|\b(?:просто|только)\s+(?:подтверди|скажи|ответь|согласись)\w*"
     r"|\bне\s+(?:ссылайся|цитируй|упоминай)\w*"
     r"|\b(?:примечание|сообщение|заметка)\s+(?:от\s+)?(?:администратор|админ|разработчик|модератор)\w*"
+    r"|\bответ\s+(?:всегда|должен\s+быть)\b|\bвсегда\s+(?:отвечай|говори|пиши|сообщай)\w*"
 )
 _KK = (
-    r"\b(?:елеме|ұмыт)\w*\b[^.!?\n]{0,60}?\b(?:нұсқау|ереже)\w*"
-    r"|\b(?:нұсқау|ереже)\w*\b[^.!?\n]{0,60}?\b(?:елеме|ұмыт)\w*"
+    r"\b(?:елеме|ұмыт)\w*\b[^.!?\n]{0,60}?\b(?:нұсқау|ереже|корпус|дереккөз|контекст)\w*"
+    r"|\b(?:нұсқау|ереже|корпус|дереккөз|контекст)\w*\b[^.!?\n]{0,60}?\b(?:елеме|ұмыт)\w*"
+    r"|\bжауап\s+әрқашан\b|\bәрқашан\b[^.!?\n]{0,40}?\bдеп\s+(?:қана\s+)?жауап\s+бер\w*"
     r"|\bтек\b[^.!?\n]{0,40}?\bдеп\s+(?:қана\s+)?жауап\s+бер\w*"
     r"|\b(?:сілтеме\s+жасама|дәйексөз\s+келтірме)\w*"
     r"|\bәкімші\w*\s+(?:ескертпе|хабарлама)\w*"
 )
-_ROLE_PREFIX = r"^\W{0,3}(?:system|assistant|admin|administrator|developer|система|ассистент|администратор|жүйе|көмекші)\s*:"
+# A line that speaks as a party to a chat ("Assistant:", "[AI]:", "Бот -", "Көмекші:") or heads an instruction.
+_ROLE_PREFIX = (r"^\W{0,3}(?:system|assistant|admin|administrator|developer|ai|bot|chatbot|model|llm|user|human|instructions?"
+                r"|система|ассистент|администратор|ии|бот|модель|помощник|пользователь|инструкция"
+                r"|жүйе|көмекші|пайдаланушы|нұсқау)(?:\s*\([^)\n]{0,30}\))?\W{0,3}?\s*(?::|-\s|–|—)")
 _INSTRUCTION = re.compile(f"{_EN}|{_RU}|{_KK}|{_ROLE_PREFIX}", re.I | re.M)
 _BRACKETED = re.compile(r"\[[^\[\]]*\]|\([^()]*\)|\{[^{}]*\}")
 _LEADING_GLUE = re.compile(r"^\W*(?:(?:and|then|but|и|а|но|затем|және|да|де)\b)?\W*(?:(?:tell\s+me|say|скажи|айт)\b)?"

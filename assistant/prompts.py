@@ -107,6 +107,37 @@ UNVERIFIED_NOTE = {
     "kk": "Тексерілмеген дереккөз: файлда мәтіннің қайдан алынғаны көрсетілмеген; тексермей сенбеңіз.",
 }
 
+# Sources that disagree (answer/conflicts.py): {worse} and {better} are "[n] label (file)".
+CONFLICT = {
+    "en": "Sources disagree: {worse} gives a different text for this provision than {better}. The answer leads with "
+          "the source of higher standing ({standing}); check the official publication before relying on either.",
+    "ru": "Источники расходятся: {worse} приводит иной текст этого положения, чем {better}. Ответ начинается с "
+          "источника более высокого статуса ({standing}); сверьтесь с официальной публикацией.",
+    "kk": "Дереккөздер сәйкес келмейді: {worse} бұл ереженің мәтінін {better} басқаша береді. Жауап мәртебесі "
+          "жоғары дереккөзден басталады ({standing}); ресми жарияланыммен салыстырыңыз.",
+}
+CONFLICT_TIE = {
+    "en": "Sources disagree: {worse} and {better} give different texts for this provision, and neither has higher "
+          "standing; check the official publication before relying on either.",
+    "ru": "Источники расходятся: {worse} и {better} приводят разные тексты этого положения, и ни один не имеет "
+          "более высокого статуса; сверьтесь с официальной публикацией.",
+    "kk": "Дереккөздер сәйкес келмейді: {worse} және {better} бұл ереженің әртүрлі мәтінін береді, ешқайсысының "
+          "мәртебесі жоғары емес; ресми жарияланыммен салыстырыңыз.",
+}
+CONFLICT_FIGURES = {
+    "en": "Sources disagree: {worse}, an unverified source, states other figures than {better}. The answer leads with "
+          "the source of higher standing ({standing}).",
+    "ru": "Источники расходятся: {worse}, непроверенный источник, называет иные цифры, чем {better}. Ответ начинается "
+          "с источника более высокого статуса ({standing}).",
+    "kk": "Дереккөздер сәйкес келмейді: тексерілмеген {worse} {better} көрсеткен сандардан басқа сандарды береді. Жауап "
+          "мәртебесі жоғары дереккөзден басталады ({standing}).",
+}
+STANDING_WORDS = {
+    "en": ("names its source", "official publication", "authentic text", "in force"),
+    "ru": ("указан источник", "официальная публикация", "аутентичный текст", "действует"),
+    "kk": ("дереккөзі көрсетілген", "ресми жарияланым", "түпнұсқа мәтін", "күшінде"),
+}
+
 FRAGMENT_NOTE = "The corpus holds only part of this document: {completeness}"
 
 MISSING_PROVISION = {

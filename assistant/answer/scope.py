@@ -179,7 +179,10 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def known_words(question: str, vocabulary) -> int:
-    """How many of the question's words (letters, two or more, or a Chinese character) the corpus
-    uses. Zero for input that is no question at all: "{0}", "-1", "1' OR '1'='1", "${jndi:ldap://x/a}"."""
+    """How many of the question's words (letters, two or more, or a Chinese character) could be
+    looked up: words the corpus uses, and any word outside the Latin script (a Kazakh question uses
+    words the corpus, which holds almost no Kazakh, never does, and is matched by meaning). Zero for
+    input that is no question at all: "{0}", "-1", "1' OR '1'='1", "${jndi:ldap://x/a}"."""
     return sum(1 for t in tokenize(question)
-               if (len(t) >= 2 and any(ch.isalpha() for ch in t) or _HAN.match(t)) and vocabulary.get(t, 0) > 0)
+               if (len(t) >= 2 and any(ch.isalpha() for ch in t) or _HAN.match(t))
+               and (vocabulary.get(t, 0) > 0 or not t.isascii()))

@@ -35,20 +35,35 @@ def in_reader_language(quotes: list[Quote], language: str, context: AnswerContex
             continue
         versions = [c for c in context.index.by_article(chunk.article, [chunk.doc_id]) if c.role == chunk.role]
         target = preferred_language(chunk, language, versions)
-        candidates = [c for c in versions if c.language == target] if target and target != chunk.language else []
+        candidates = best_standing([c for c in versions if c.language == target]) if target and target != chunk.language else []
         swapped = counterpart_quote(quote, candidates, question, df, n_docs) if candidates else None
         out.append(swapped or quote)
     return out
 
 
+def best_standing(versions: list[Chunk]) -> list[Chunk]:
+    """The chunks of the one file of highest standing among them: where several files claim the
+    same language version of an act, a quote is never swapped into the one of lower standing."""
+    if not versions:
+        return []
+    best = max(versions, key=lambda c: c.info.standing())
+    return [c for c in versions if c.info.source_file == best.info.source_file]
+
+
 def one_per_provision(quotes: list[Quote]) -> list[Quote]:
-    """One quote per provision (doc, article, paragraph); language versions count as one."""
-    seen, out = set(), []
+    """One quote per provision (doc, article, paragraph); language versions count as one. Files that
+    claim the same language version of a document do not: each gives its own text, and both are kept
+    (the answer says they disagree, see conflicts.py)."""
+    seen: dict[tuple, set[tuple[str, str]]] = {}
+    out = []
     for quote in quotes:
         key = (quote.chunk.doc_id, quote.chunk.article or quote.chunk.id, quote.paragraph)
-        if key not in seen:
-            seen.add(key)
-            out.append(quote)
+        mine = (quote.chunk.language, quote.chunk.info.source_file)
+        versions = seen.setdefault(key, set())
+        if versions and not any(language == mine[0] and file != mine[1] for language, file in versions):
+            continue
+        versions.add(mine)
+        out.append(quote)
     return out
 
 
