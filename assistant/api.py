@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from pydantic import ValidationError
 from .answer import AnswerContext, Reply, Thresholds, compose_reply
 from .embeddings import get_embeddings
 from .errors import AssistantError, InvalidSettings
-from .index import Index, IngestReport, tqdm_progress, wipe
+from .index import Index, IngestReport, tqdm_progress
 from .inputs import checked_filter, checked_flag, checked_k, checked_mode, checked_text, user_turns
 from .langchain_adapter import LegalRetriever
 from .query import Query, prepare_query
@@ -101,13 +102,17 @@ class Assistant:
 
     # ------------------------------------------------------------------ operations
     def ingest(self, folder: str | Path | None = None, *, rebuild: bool = False, progress: bool = True) -> IngestReport:
-        """Build or update the index from a corpus folder (default: settings.corpus_dir)."""
+        """Build or update the index from a corpus folder (default: settings.corpus_dir). One ingest
+        per data folder runs at a time (another waits); readers keep answering from the last complete
+        index until the new one is in place. ``rebuild`` builds it anew from nothing."""
         if rebuild:
-            self._index = None
-            wipe(self.settings.data_dir, self.settings.chroma_url)
+            with self._lock:
+                self._index = Index(self.settings.data_dir, self.embeddings, chroma_url=self.settings.chroma_url,
+                                    check_backend=False)
         return self.index.ingest(Path(folder or self.settings.corpus_dir), max_chars=self.settings.chunk_max_chars,
                                  progress=tqdm_progress if progress else None,
-                                 max_bytes=int(self.settings.max_file_mb * 1024 * 1024))
+                                 max_bytes=int(self.settings.max_file_mb * 1024 * 1024), rebuild=rebuild,
+                                 on_wait=_say if progress else None)
 
     def has_index(self) -> bool:
         return self.index.exists()
@@ -239,6 +244,10 @@ def shown_hits(hits: list[Hit], reply: Reply, k: int) -> list[Hit]:
 
 def _article_key(article: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in article.split("-"))
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def validated_settings(base: Settings | None, overrides: dict[str, Any]) -> Settings:

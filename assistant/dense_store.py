@@ -4,7 +4,12 @@ Embedded by default (``PersistentClient`` under ``data_dir/chroma``); with a URL
 (``LEGAL_ASSISTANT_CHROMA_URL``, a server started with ``chroma run --path DIR --port N``) an
 ``HttpClient``, so that several app processes share one store. The collection's metadata names the
 embedding backend that built it and carries a version marker that every changing ingest renews:
-processes compare it to decide when to reload what they derive from the collection."""
+processes compare it to decide when to reload what they derive from the collection.
+
+The embedded store is kept in generation folders (``store_folders.py``): ``writer()`` gives the
+store an ingest writes (a new folder, or the server's collections in place), ``commit()`` makes it
+the one every reader opens next. Chroma's own errors become library errors: a store that cannot be
+read is an ``IndexCorrupt`` that names ``ingest --rebuild``."""
 
 from __future__ import annotations
 
@@ -16,8 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from . import store_folders
 from .chunk_records import RECORD_SCHEMA
-from .errors import StoreUnavailable
+from .errors import DataDirUnusable, IndexCorrupt, StoreUnavailable
 
 COLLECTION = "chunks"
 SENTENCE_COLLECTION = "sentence_vectors"  # content-addressed sentence vectors (see shared_vectors.py)
@@ -51,33 +57,57 @@ def parse_url(url: str) -> tuple[str, int, bool]:
     return parsed.hostname, parsed.port or (443 if ssl else 8000), ssl
 
 
+_CORRUPT = ("not a database", "malformed", "disk image", "no such table", "no such column", "file is encrypted",
+            "database is corrupt", "unable to open database")
+
+
 class DenseStore:
-    def __init__(self, data_dir: Path, url: str = ""):
+    def __init__(self, data_dir: Path, url: str = "", folder: Path | None = None):
         self.data_dir = Path(data_dir)
         self.url = url.strip()
+        self.fixed = Path(folder) if folder is not None else None  # a writer's generation folder
+        self._folder: Path | None = None  # the generation the client below was opened on
         self._client = None
         self._handle = None
         self._sentences = None
 
     @property
     def location(self) -> str:
-        return f"the Chroma server at {self.url}" if self.url else str(self.data_dir / "chroma")
+        if self.url:
+            return f"the Chroma server at {self.url}"
+        return str(self._folder or self.fixed or self.data_dir / store_folders.LEGACY)
+
+    def _reset(self) -> None:
+        self._client = self._handle = self._sentences = None
 
     @contextlib.contextmanager
     def _reachable(self) -> Iterator[None]:
-        """Turn a lost connection to the Chroma server into one clear library error."""
+        """Turn a lost connection to the Chroma server, or a store Chroma cannot read, into one
+        clear library error."""
         import httpx
+        from chromadb.errors import ChromaError, NotFoundError
 
         try:
             yield
         except httpx.TransportError as exc:
-            self._client = self._handle = self._sentences = None
+            self._reset()
             raise StoreUnavailable(self._unreachable(exc)) from None
         except ValueError as exc:
             if "connect" not in str(exc).lower():
                 raise
-            self._client = self._handle = self._sentences = None
+            self._reset()
             raise StoreUnavailable(self._unreachable(exc)) from None
+        except NotFoundError:
+            raise
+        except ChromaError as exc:
+            self._reset()
+            message = " ".join(str(exc).split())[:300]
+            if "readonly" in message or "read-only" in message:
+                raise DataDirUnusable(f"The index in {self.location} cannot be written ({message}); ingest into a writable "
+                                      "folder.") from None
+            hint = "it is damaged" if any(s in message.lower() for s in _CORRUPT) else "the store reported an error"
+            raise IndexCorrupt(f"The index in {self.location} cannot be read: {hint} (Chroma: {message}). Rebuild it with "
+                               "`legal-assistant ingest --rebuild`.") from None
 
     def _unreachable(self, exc: Exception) -> str:
         return (f"Cannot reach the Chroma server at {self.url} ({type(exc).__name__}: {exc}). Start it with "
@@ -85,22 +115,50 @@ class DenseStore:
                 "to use the embedded store.")
 
     def client(self, create: bool = False):
-        """The Chroma client; None for an embedded store that does not exist yet (unless ``create``)."""
+        """The Chroma client; None for an embedded store that does not exist yet. An embedded reader
+        follows the current generation: when an ingest switched it, the next call opens the new one."""
+        if not self.url:
+            folder = self.fixed or store_folders.current_folder(self.data_dir)
+            if folder != self._folder:
+                self._reset()
+                self._folder = folder
+            if folder is None:
+                return None
         if self._client is None:
             import chromadb
 
             settings = chromadb.Settings(anonymized_telemetry=False)
-            if self.url:
-                host, port, ssl = parse_url(self.url)
-                with self._reachable():
+            with self._reachable():
+                if self.url:
+                    host, port, ssl = parse_url(self.url)
                     self._client = chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=settings)
-            else:
-                path = self.data_dir / "chroma"
-                if not (create or path.is_dir()):
-                    return None
-                path.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(path), settings=settings)
+                else:
+                    opened = folder if self.fixed or store_folders.writable(folder) else store_folders.readable_copy(folder)
+                    self._client = chromadb.PersistentClient(path=str(opened), settings=settings)
         return self._client
+
+    # ---------------------------------------------------------------- generations (see store_folders.py)
+    def writer(self, fresh: bool) -> DenseStore:
+        """The store an ingest writes: embedded, a new generation folder (empty when ``fresh``, else a
+        copy of the current one) that no reader uses until ``commit``; on a server, the collections
+        themselves (dropped first when ``fresh``)."""
+        if self.url:
+            if fresh:
+                self.drop()
+            return self
+        current = None if fresh else store_folders.current_folder(self.data_dir)
+        return DenseStore(self.data_dir, folder=store_folders.new_folder(self.data_dir, current))
+
+    def commit(self, written: DenseStore) -> None:
+        """Make a writer's generation the current one (readers switch at their next question)."""
+        if written is not self and written.fixed is not None:
+            written._reset()
+            store_folders.switch_to(self.data_dir, written.fixed)
+
+    def abandon(self, written: DenseStore) -> None:
+        if written is not self and written.fixed is not None:
+            written._reset()
+            store_folders.discard(written.fixed)
 
     def _collection(self, create: bool = False, backend: str = ""):
         """The collection handle (fetched once, renewed by ``state()``); None when there is none yet."""

@@ -40,6 +40,7 @@ from .corpus import DEFAULT_MAX_BYTES, load_corpus
 from .dense_store import DenseStore, StoreState
 from .embeddings import backend_name, recorded_backend
 from .errors import EmbeddingBackendMismatch, IndexNotBuilt
+from .ingest_lock import ingest_lock
 from .ingest_plan import FileChanges, file_hash, plan_ingest, stored_files
 from .sentence_table import SentenceTable, build_sentence_table, sentence_texts, unit_rows
 from .sentences import contextual_text, quotable_spans
@@ -97,7 +98,7 @@ class _NoProgress:
 
 
 class Index:
-    def __init__(self, data_dir: Path, embeddings: Embeddings, chroma_url: str = ""):
+    def __init__(self, data_dir: Path, embeddings: Embeddings, chroma_url: str = "", check_backend: bool = True):
         self.data_dir = Path(data_dir)
         self.embeddings = embeddings
         self.backend = backend_name(embeddings)
@@ -108,7 +109,8 @@ class Index:
         self._local = threading.local()
         self._query_vectors: dict[str, np.ndarray] = {}
         self._query_lock = threading.Lock()
-        self._check_backend(self.store.state())
+        if check_backend:  # an index about to be rebuilt may have been built with another backend
+            self._check_backend(self.store.state())
 
     # ---------------------------------------------------------------- the current view
     def _check_backend(self, state: StoreState) -> None:
@@ -288,86 +290,104 @@ class Index:
 
     # ---------------------------------------------------------------- ingest
     def ingest(self, corpus_dir: Path, max_chars: int = 1400, progress: ProgressFactory | None = tqdm_progress,
-               max_bytes: int = DEFAULT_MAX_BYTES) -> IngestReport:
-        started = time.perf_counter()
-        view = self.refresh()
-        loaded = load_corpus(Path(corpus_dir), max_bytes=max_bytes)
-        plan = plan_ingest(view.files, loaded.docs, [(p.path, p.reason) for p in loaded.problems],
-                           digest=lambda doc: file_hash(doc.text + doc.id_salt, max_chars),
-                           split=lambda doc: split_document(doc, max_chars=max_chars))
-        report = IngestReport(added=plan.added, updated=plan.updated, removed=plan.removed, unchanged=plan.unchanged,
-                              skipped=plan.skipped, duplicates=loaded.duplicates)
-        # New records go in before stale ones go out, so a reader never finds its chunks missing.
-        report.chunks_embedded = self._write(plan.write, progress)
-        wanted = [c for c, _ in plan.write] + [view.chunks[cid] for cid in plan.keep if cid in view.chunks]
-        report.sentences_embedded = self._embed_sentences(wanted, progress, changed=plan.changed or bool(view.outdated))
-        written = {chunk.id for chunk, _ in plan.write}
-        stale = plan.delete + [cid for cid in view.outdated if cid not in written]
-        self.store.delete(stale)
-        report.chunks_deleted = len(stale)
-        if plan.changed or view.outdated:
-            self.store.mark_version(self.backend)
-            self._drop_legacy_files()
-        report.chunks_total = len(self.refresh())
-        self.warm()
-        report.seconds = time.perf_counter() - started
-        return report
+               max_bytes: int = DEFAULT_MAX_BYTES, rebuild: bool = False,
+               on_wait: Callable[[str], None] | None = None) -> IngestReport:
+        """Bring the index in line with the corpus folder, one ingest per data folder at a time.
+        Whatever changes is written into a new generation (``DenseStore.writer``) that readers see
+        only once it is complete; ``rebuild`` starts that generation empty."""
+        with ingest_lock(self.data_dir, on_wait):
+            started = time.perf_counter()
+            if rebuild:
+                self._forget_caches()
+            view = ChunkLookup([]) if rebuild else self.refresh()
+            loaded = load_corpus(Path(corpus_dir), max_bytes=max_bytes)
+            plan = plan_ingest(view.files, loaded.docs, [(p.path, p.reason) for p in loaded.problems],
+                               digest=lambda doc: file_hash(doc.text + doc.id_salt, max_chars),
+                               split=lambda doc: split_document(doc, max_chars=max_chars))
+            report = IngestReport(added=plan.added, updated=plan.updated, removed=plan.removed, unchanged=plan.unchanged,
+                                  skipped=plan.skipped, duplicates=loaded.duplicates)
+            wanted = [c for c, _ in plan.write] + [view.chunks[cid] for cid in plan.keep if cid in view.chunks]
+            texts = [text for chunk in wanted for _, text in sentence_texts(chunk)]
+            todo = (SharedVectorCache(self.vector_cache.local, None) if rebuild else self.vector_cache).missing(texts)
+            if rebuild or plan.changed or view.outdated or todo or self.vector_cache.unpublished(texts):
+                report.chunks_embedded, report.sentences_embedded, report.chunks_deleted = self._write_generation(
+                    plan, view, texts, todo, progress, fresh=rebuild)
+            report.chunks_total = len(self.refresh())
+            self.warm()
+            report.seconds = time.perf_counter() - started
+            return report
 
-    def _write(self, items: list[tuple[Chunk, Any]], progress: ProgressFactory | None) -> int:
+    def _write_generation(self, plan, view: ChunkLookup, texts: list[str], todo: list[str], progress: ProgressFactory | None,
+                          fresh: bool) -> tuple[int, int, int]:
+        """Write the plan into a new generation of the store and make it current: (chunks embedded,
+        sentences embedded, chunks deleted). A failure leaves the current generation as it was."""
+        target = self.store.writer(fresh=fresh)
+        try:
+            # New records go in before stale ones go out (on a Chroma server they are written in place).
+            embedded = self._write(target, plan.write, progress)
+            sentences = self._embed_sentences(target, texts, todo, progress)
+            written = {chunk.id for chunk, _ in plan.write}
+            stale = plan.delete + [cid for cid in view.outdated if cid not in written]
+            target.delete(stale)
+            target.mark_version(self.backend)
+            self.store.commit(target)
+        except BaseException:
+            self.store.abandon(target)
+            raise
+        self._drop_legacy_files()
+        return embedded, sentences, len(stale)
+
+    def _write(self, target: DenseStore, items: list[tuple[Chunk, Any]], progress: ProgressFactory | None) -> int:
         """Store the chunks; embed only those whose vectors the collection does not hold yet (a
         record of an older schema, or a chunk that moved to another file, keeps its vector)."""
         if not items:
             return 0
-        stored = self.store.vectors([chunk.id for chunk, _ in items])
+        stored = target.vectors([chunk.id for chunk, _ in items])
         keep = [(c, p) for c, p in items if stored.get(c.id) is not None]
         missing = [(c, p) for c, p in items if stored.get(c.id) is None]
         for i in range(0, len(keep), 500):
             batch = keep[i:i + 500]
-            self._upsert(batch, [stored[c.id] for c, _ in batch])
+            self._upsert(target, batch, [stored[c.id] for c, _ in batch])
         if not missing:
             return 0
         bar = progress(len(missing), "Embedding chunks") if progress else _NoProgress()
         try:
             for i in range(0, len(missing), EMBED_BATCH):
                 batch = missing[i:i + EMBED_BATCH]
-                self._upsert(batch, self.embeddings.embed_documents([c.search_text() for c, _ in batch]))
+                self._upsert(target, batch, self.embeddings.embed_documents([c.search_text() for c, _ in batch]))
                 bar.update(len(batch))
         finally:
             bar.close()
         return len(missing)
 
-    def _embed_sentences(self, chunks: list[Chunk], progress: ProgressFactory | None, changed: bool) -> int:
-        texts = [text for chunk in chunks for _, text in sentence_texts(chunk)]
-        todo = self.vector_cache.missing(texts)
+    def _embed_sentences(self, target: DenseStore, texts: list[str], todo: list[str], progress: ProgressFactory | None) -> int:
         if todo:
             bar = progress(len(todo), "Embedding sentences") if progress else _NoProgress()
             try:
-                self.vector_cache.embed(todo, self.embeddings, progress=bar.update)
+                self.vector_cache.local.embed(todo, self.embeddings, progress=bar.update)
             finally:
                 bar.close()
-        self.vector_cache.publish(texts, changed=changed or bool(todo))
+        SharedVectorCache(self.vector_cache.local, target).publish(texts)
         self.vector_cache.prune(texts)
         return len(todo)
 
-    def _upsert(self, batch: list[tuple[Chunk, Any]], vectors: list) -> None:
-        self.store.upsert(self.backend, ids=[c.id for c, _ in batch], vectors=[list(map(float, v)) for v in vectors],
-                          documents=[c.text for c, _ in batch], metadatas=[chunk_metadata(c, p) for c, p in batch])
+    def _upsert(self, target: DenseStore, batch: list[tuple[Chunk, Any]], vectors: list) -> None:
+        target.upsert(self.backend, ids=[c.id for c, _ in batch], vectors=[list(map(float, v)) for v in vectors],
+                      documents=[c.text for c, _ in batch], metadatas=[chunk_metadata(c, p) for c, p in batch])
+
+    def _forget_caches(self) -> None:
+        """``--rebuild`` starts from nothing: the derived files go too (readers keep what they loaded)."""
+        for name in ("bm25", "vectors.sqlite", *LEGACY_FILES):
+            path = self.data_dir / name
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.exists():
+                path.unlink(missing_ok=True)
+        self.vector_cache = SharedVectorCache(VectorCache(self.data_dir / "vectors.sqlite", self.backend), self.store)
 
     def _drop_legacy_files(self) -> None:
         for name in LEGACY_FILES:
             (self.data_dir / name).unlink(missing_ok=True)
-
-
-def wipe(data_dir: Path, chroma_url: str = "") -> None:
-    """Delete an index (``ingest --rebuild``): the Chroma collection through Chroma itself, then the
-    derived files. Other files in the folder are left alone."""
-    DenseStore(Path(data_dir), chroma_url).drop()
-    for name in ("bm25", "vectors.sqlite", *LEGACY_FILES):
-        path = Path(data_dir) / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
 
 
 def _exact_search(view: ChunkLookup, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
@@ -390,4 +410,4 @@ def _where_filter(where: dict[str, Any] | None) -> Callable[[Chunk], bool]:
     return lambda chunk: all(getattr(chunk, key, None) == value for key, value in pairs)
 
 
-__all__ = ["Index", "IngestReport", "ProgressFactory", "tqdm_progress", "wipe"]
+__all__ = ["Index", "IngestReport", "ProgressFactory", "tqdm_progress"]

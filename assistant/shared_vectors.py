@@ -32,9 +32,10 @@ class _Known(Embeddings):
 
 
 class SharedVectorCache:
-    """``VectorCache``'s interface (``missing``, ``embed``, ``prune``) plus ``publish`` for ingest."""
+    """``VectorCache``'s interface (``missing``, ``embed``, ``prune``) plus ``publish`` for ingest,
+    which writes into the store generation the ingest is building."""
 
-    def __init__(self, local: VectorCache, store: DenseStore):
+    def __init__(self, local: VectorCache, store: DenseStore | None):
         self.local = local
         self.store = store
 
@@ -44,7 +45,7 @@ class SharedVectorCache:
     def missing(self, texts: Sequence[str]) -> list[str]:
         """The texts (unique, in order) that neither the local cache nor the store has a vector for."""
         todo = self.local.missing(texts)
-        if todo:
+        if todo and self.store is not None:  # None: the local cache alone (a rebuild does not read the old store)
             found = self.store.sentence_vectors([self._key(t) for t in todo])
             known = {t: found[self._key(t)] for t in todo if self._key(t) in found}
             if known:
@@ -53,18 +54,20 @@ class SharedVectorCache:
         return todo
 
     def embed(self, texts: Sequence[str], embeddings: Embeddings, progress: Callable[[int], Any] | None = None) -> np.ndarray:
+        """Vectors of the texts: from the local cache, else the store, else the model (kept in the
+        local cache only: readers never write the store, an ingest publishes)."""
         todo = self.missing(texts)
         if todo:
             self.local.embed(todo, embeddings, progress=progress)
-            self._put(todo)
         return self.local.embed(texts, embeddings)
 
-    def publish(self, texts: Sequence[str], changed: bool = True) -> None:
-        """Make the store hold exactly the vectors of these texts (from the local cache). With
-        ``changed=False`` (an ingest that changed nothing) only the counts are compared."""
+    def unpublished(self, texts: Sequence[str]) -> bool:
+        """Does the store hold other sentence vectors than those of these texts (by count)?"""
+        return self.store.sentence_count() != len({self._key(t) for t in texts})
+
+    def publish(self, texts: Sequence[str]) -> None:
+        """Make the store hold exactly the vectors of these texts (from the local cache)."""
         keys = {self._key(t): t for t in texts}
-        if not changed and self.store.sentence_count() == len(keys):
-            return
         held = self.store.sentence_keys()
         self._put([text for key, text in keys.items() if key not in held])
         self.store.delete_sentence_vectors(sorted(held - set(keys)))

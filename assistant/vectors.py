@@ -54,11 +54,20 @@ class VectorCache:
         try:
             with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=30) as connection:
                 rows = connection.execute("SELECT key, vector FROM vectors").fetchall()
-        except sqlite3.Error as exc:  # unreadable cache: recompute what is needed
+        except sqlite3.Error as exc:  # unreadable cache: recompute (or read from the store) what is needed
             log.warning("Vector cache %s could not be read (%s); vectors will be recomputed.", self.path, exc)
+            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+                self._set_aside()
             return
         for key, blob in rows:
             self._memory.setdefault(key, np.frombuffer(blob, dtype=np.float32))
+
+    def _set_aside(self) -> None:
+        """A damaged cache file goes, so that the next write starts a sound one (it is only a cache)."""
+        try:
+            self.path.unlink()
+        except OSError:
+            self._writable = False
 
     def _store(self, items: Sequence[tuple[str, np.ndarray]]) -> None:
         for key, vector in items:

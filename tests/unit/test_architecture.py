@@ -13,7 +13,7 @@ LAYERS = [
     {"types", "errors", "text", "settings", "prompts", "places", "inputs"},
     {"corpus", "chunking", "embeddings", "e5_convert", "llms", "guard", "glossary", "references", "sentences", "vectors"},
     {"index", "query", "ingest_plan", "chunk_records", "dense_store", "bm25_store", "chunk_lookup", "sentence_table",
-     "shared_vectors"},
+     "shared_vectors", "store_folders", "ingest_lock"},
     {"retrieval", "langchain_adapter"},
     {"answer"},
     {"api"},
