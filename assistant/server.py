@@ -29,14 +29,13 @@ from starlette.exceptions import HTTPException
 from . import __version__
 from .api import Assistant
 from .errors import AssistantError, IndexNotBuilt, InvalidInput, LLMUnavailable, StoreUnavailable
+from .inputs import MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, MAX_REPLY_CHARS
 from .types import JSON_SCHEMA_VERSION
 from .ui import CSS, THEME_FONTS, build_app
 
 log = logging.getLogger(__name__)
 
-MAX_QUESTION_CHARS = 4000
 MAX_BODY_BYTES = 256 * 1024
-MAX_HISTORY_TURNS = 200
 
 
 class _Strict(BaseModel):
@@ -61,7 +60,7 @@ class AskRequest(_Options):
 
 class Turn(_Strict):
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=MAX_QUESTION_CHARS * 4)
+    content: str = Field(max_length=MAX_REPLY_CHARS)
 
 
 class ChatRequest(_Options):

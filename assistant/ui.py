@@ -17,7 +17,8 @@ from typing import Any
 import gradio as gr
 
 from .api import Assistant
-from .errors import AssistantError, EmptyQuestion
+from .errors import AssistantError, InvalidInput
+from .inputs import MAX_QUESTION_CHARS, checked_text
 from .types import Answer
 from .ui_render import chat_markdown, coverage_html, error_panel, md_escape, sources_panel, stream_prefixes
 
@@ -34,6 +35,7 @@ Answers come only from the corpus (Kazakhstan, EU, Russia, China). Every answer 
 rests on; when the corpus does not hold the answer, it says so. Ask in English, Russian or Kazakh.
 Not legal advice."""
 STREAM_DELAY_S = 0.03
+HISTORY_KEPT = 20  # items of a session's conversation handed back with each message (follow-ups read the last few)
 
 CSS = """
 .gradio-container { max-width: 1280px !important; }
@@ -101,16 +103,19 @@ def respond(assistant: Assistant, message: str, session: dict, jurisdiction: str
             docs: dict | None = None, delay: float = STREAM_DELAY_S) -> Iterator[tuple[str, list, str, dict, dict | None]]:
     """Answer one message; yields (textbox, chat messages, sources panel, session, answer JSON) as the
     answer streams. The answer JSON (schema v1, as ``ask --json``) comes with the last step; an
-    empty message is refused with one message (``gr.Error``), for a person and an API client alike."""
-    message = (message or "").strip()
-    if not message:
-        raise gr.Error(str(EmptyQuestion("The question is empty: type a question about internal-migration law.")))
+    empty, over-long or otherwise unusable message is refused with one message (``gr.Error``), for a
+    person and an API client alike. A session hands back only its recent turns, so its cost per
+    question stays bounded however long the conversation runs."""
+    try:
+        message = checked_text(message if message is not None else "")
+    except InvalidInput as exc:
+        raise gr.Error(str(exc)) from None
     messages = session["messages"]
     messages.append({"role": "user", "content": md_escape(message)})
     messages.append({"role": "assistant", "content": "_Searching the corpus…_"})
     yield "", messages, '<div class="sources-empty">Searching the corpus…</div>', session, None
     try:
-        answer = assistant.chat(message, session["history"], jurisdiction=_filter(jurisdiction),
+        answer = assistant.chat(message, session["history"][-HISTORY_KEPT:], jurisdiction=_filter(jurisdiction),
                                 language=_filter(language))
     except AssistantError as exc:
         messages[-1]["content"] = f"**Cannot answer.** {md_escape(str(exc))}"
@@ -121,7 +126,8 @@ def respond(assistant: Assistant, message: str, session: dict, jurisdiction: str
         yield "", messages, gr.skip(), session, None
         time.sleep(delay)
     messages[-1]["content"] = chat_markdown(answer)
-    session["history"] += [{"role": "user", "content": message}, {"role": "assistant", "content": answer.text}]
+    session["history"] = [*session["history"], {"role": "user", "content": message},
+                          {"role": "assistant", "content": answer.text}][-HISTORY_KEPT:]
     yield "", messages, _sources(assistant, answer, docs), session, answer.to_json()
 
 
@@ -178,7 +184,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                                              placeholder="Ask about registration, residence, freedom of movement…")
                         with gr.Row(equal_height=True):
                             question = gr.Textbox(label="Question", show_label=False, placeholder="Type a question and press Enter",
-                                                  elem_id="question", scale=5, min_width=180, max_lines=6)
+                                                  elem_id="question", scale=5, min_width=180, max_lines=6,
+                                                  max_length=MAX_QUESTION_CHARS)
                             ask = gr.Button("Ask", variant="primary", elem_id="ask", scale=1, min_width=70)
                         with gr.Row(equal_height=False):
                             jurisdiction = gr.Dropdown(jurisdictions, value=ALL, label="Jurisdiction",

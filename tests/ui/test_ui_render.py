@@ -200,6 +200,27 @@ def test_respond_refuses_an_empty_message_with_one_clear_message(fake_assistant)
     assert session["messages"] == []
 
 
+@pytest.mark.parametrize("message, fragment", [("x" * 4001, "limit is 4,000"), ("fine \ud800", "surrogate")])
+def test_respond_refuses_an_over_long_or_broken_message_with_one_clear_message(fake_assistant, message, fragment):
+    import gradio as gr
+
+    from assistant.ui import new_session, respond
+
+    session = new_session()
+    with pytest.raises(gr.Error, match=fragment):
+        list(respond(fake_assistant, message, session, None, None, delay=0))
+    assert session["messages"] == [] and session["history"] == []
+
+
+def test_a_long_session_hands_back_only_its_recent_turns(fake_assistant):
+    from assistant.ui import HISTORY_KEPT, new_session, respond
+
+    session = new_session()
+    session["history"] = [{"role": "user", "content": "What is the fine?"}, {"role": "assistant", "content": "..."}] * 150
+    *_, (_, _, _, session, data) = respond(fake_assistant, "and if repeated within a year?", session, None, None, delay=0)
+    assert data["status"] == "answered" and len(session["history"]) == HISTORY_KEPT
+
+
 def test_respond_reports_library_errors_in_the_chat_and_the_panel(tmp_path, fake_embeddings):
     from assistant import Assistant, Settings
     from assistant.ui import new_session, respond
