@@ -66,3 +66,12 @@ def test_a_model_that_finds_no_answer_is_recorded_as_having_answered(fake_assist
 
     answer = fake_assistant.configured(llm=ScriptedChatModel([CANNOT_ANSWER_PHRASE])).ask(FINE_QUESTION, mode="llm")
     assert answer.status == "not_found" and answer.verification == {"model_answered": True, "kept": 0, "dropped": []}
+
+
+def test_a_model_that_cannot_be_loaded_gives_the_extractive_answer_with_the_reason(fake_assistant, monkeypatch):
+    bot = fake_assistant.configured(llm_backend="llamacpp", llm_model="")
+    for answer in (bot.ask(FINE_QUESTION, mode="llm"), bot.chat("and if repeated within a year?", [(FINE_QUESTION, "...")], mode="llm")):
+        assert answer.status == "answered" and "seven monthly indicators" in answer.text
+        assert answer.warnings[0].startswith("No language model answered") and "LEGAL_ASSISTANT_LLM_MODEL" in answer.warnings[0]
+    monkeypatch.setattr(cli_module, "_assistant", lambda: bot)
+    assert CliRunner().invoke(cli_module.cli, ["ask", FINE_QUESTION, "--mode", "llm"]).exit_code == 0  # as the README says
