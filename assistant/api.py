@@ -27,7 +27,7 @@ from .inputs import checked_filter, checked_flag, checked_k, checked_mode, check
 from .langchain_adapter import LegalRetriever
 from .query import Query, prepare_query
 from .retrieval import Filters, HybridRetriever, RankWeights
-from .settings import Settings
+from .settings import Settings, settings_error_message
 from .types import Answer, DocInfo, Hit
 
 ANSWER_POOL = 8  # hits handed to the answerer (at least): quotes may come from below the top k
@@ -258,6 +258,4 @@ def validated_settings(base: Settings | None, overrides: dict[str, Any]) -> Sett
             return Settings(**overrides)
         return Settings.model_validate({**base.model_dump(), **overrides}) if overrides else base
     except ValidationError as exc:
-        raise InvalidSettings("Invalid settings: " + "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'settings'} (LEGAL_ASSISTANT_{'_'.join(map(str, e['loc'])).upper()})"
-            f"={e.get('input')!r}: {e['msg']}" for e in exc.errors())) from None
+        raise InvalidSettings(settings_error_message(exc)) from None

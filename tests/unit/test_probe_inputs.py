@@ -164,7 +164,7 @@ def test_a_bad_setting_is_one_line_and_exit_2(monkeypatch, variable, value):
 def test_a_bad_setting_given_in_python_is_an_assistant_error(overrides):
     from assistant import Assistant
 
-    with pytest.raises(AssistantError, match=next(iter(overrides))):
+    with pytest.raises(AssistantError, match=f"LEGAL_ASSISTANT_{next(iter(overrides)).upper()}"):
         Assistant(**overrides)
 
 
