@@ -11,8 +11,8 @@ import shutil
 
 import pytest
 
-from assistant import Assistant, Settings
-from conftest import INTEGRATION_DATA, SHARED_CORPUS
+from assistant import Assistant
+from conftest import SHARED_CORPUS
 
 pytestmark = pytest.mark.integration
 
@@ -77,8 +77,9 @@ def poisoned(real_assistant, tmp_path_factory) -> Assistant:
     shutil.copytree(SHARED_CORPUS, corpus)
     (corpus / "kz-injected.en.md").write_text(POISON_EN, encoding="utf-8")
     (corpus / "kz-injected.ru.md").write_text(POISON_RU, encoding="utf-8")
-    shutil.copytree(INTEGRATION_DATA, root / "data")
-    bot = Assistant(Settings(corpus_dir=corpus, data_dir=root / "data"), embeddings=real_assistant.embeddings)
+    shutil.copytree(real_assistant.settings.data_dir, root / "data", ignore=shutil.ignore_patterns("ingest.lock"))
+    bot = Assistant(real_assistant.settings.model_copy(update={"corpus_dir": corpus, "data_dir": root / "data"}),
+                    embeddings=real_assistant.embeddings)
     report = bot.ingest(progress=False)
     assert sorted(report.added) == ["kz-injected.en.md", "kz-injected.ru.md"]
     return bot
