@@ -194,13 +194,14 @@ class Assistant:
         for info in self.documents():
             articles = sorted({c.article for c in self.index.chunks.values()
                                if c.doc_id == info.doc_id and c.language == info.language and c.article
-                               and c.article != "preamble"}, key=_article_key)
+                               and c.info.source_file == info.source_file and c.article != "preamble"}, key=_article_key)
             rows.append({
                 "doc_id": info.doc_id, "title": info.title, "short_title": info.short_title,
                 "language": info.language, "jurisdiction": info.jurisdiction, "kind": info.kind,
                 "authentic": info.authentic, "in_force": info.in_force(),
                 "in_force_until": info.in_force_until, "superseded_by": info.superseded_by,
                 "completeness": info.completeness, "complete": not info.is_fragmentary(), "articles": articles,
+                "file": info.source_file, "verified": info.verified, "official": info.official,
             })
         return rows
 
@@ -213,8 +214,8 @@ class Assistant:
             return ""
         if not chunk.article:
             return chunk.text
-        parts = sorted((c for c in self.index.chunks.values() if c.doc_id == chunk.doc_id
-                        and c.language == chunk.language and c.article == chunk.article), key=lambda c: c.start)
+        parts = sorted((c for c in self.index.chunks.values() if c.doc_id == chunk.doc_id and c.language == chunk.language
+                        and c.article == chunk.article and c.info.source_file == chunk.info.source_file), key=lambda c: c.start)
         text, end = "", None
         for part in parts:
             if end is None or part.start >= end:

@@ -30,9 +30,9 @@ class ChunkLookup:
         self._articles: dict[str, list[Chunk]] = {}
         for chunk in self.chunks.values():
             self._articles.setdefault(chunk.article or "", []).append(chunk)
-        seen: dict[tuple[str, str], DocInfo] = {}
+        seen: dict[tuple[str, str, str], DocInfo] = {}  # several files may claim one doc_id and language: each is listed
         for chunk in self.chunks.values():
-            seen.setdefault((chunk.doc_id, chunk.language), chunk.info)
+            seen.setdefault((chunk.doc_id, chunk.language, chunk.info.source_file), chunk.info)
         self._documents = sorted(seen.values(), key=lambda d: (d.jurisdiction, d.doc_id, d.language))
 
     def __len__(self) -> int:

@@ -113,3 +113,18 @@ def test_an_incremental_ingest_after_a_duplicate_goes_matches_a_clean_build(tmp_
     clean.ingest(progress=False)
     assert sorted(bot.index.chunks) == sorted(clean.index.chunks)
     assert all("one thousand" not in c.text for c in bot.index.chunks.values())
+
+
+def test_each_file_claiming_a_doc_id_is_listed_and_shown_with_its_own_text(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus")
+    (corpus / "zz-copy.en.md").write_text(FAKE_492.replace("source: https://example.org/demo-code (invented text for tests)\n", ""),
+                                          encoding="utf-8")
+    bot = _bot(tmp_path, corpus)
+    bot.ingest(progress=False)
+    rows = [r for r in bot.coverage() if r["doc_id"] == "demo-code" and r["language"] == "en"]
+    assert sorted((r["file"], r["verified"]) for r in rows) == [("demo-code.en.md", True), ("zz-copy.en.md", False)]
+    for chunk in bot.index.chunks.values():
+        if chunk.doc_id == "demo-code" and chunk.language == "en" and chunk.article == "7" and chunk.role == "provision":
+            whole = bot.article_text(chunk.id)
+            assert ("one thousand" in whole) == (chunk.info.source_file == "zz-copy.en.md")
+            assert ("seven monthly" in whole) == (chunk.info.source_file == "demo-code.en.md")

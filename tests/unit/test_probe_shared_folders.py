@@ -75,8 +75,12 @@ def test_concurrent_ingests_of_different_corpora_leave_no_orphans(built, tmp_pat
     assert chunks in (clean["a"], clean["b"])
 
 
-def test_a_reader_keeps_answering_during_a_rebuild(built):
+@pytest.mark.parametrize("rebuild", [True, False], ids=["rebuild", "update"])
+def test_a_reader_keeps_answering_during_a_rebuild_or_an_update(built, rebuild):
     data, corpus = built
+    if not rebuild:  # an update that rewrites a file the answers quote
+        path = corpus / "demo-code.en.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("Living at a place", "Residing at a place"), encoding="utf-8")
     reader = _bot(data, corpus)
     assert reader.ask(FINE).status == "answered"
     statuses, errors, done = [], [], threading.Event()
@@ -91,7 +95,7 @@ def test_a_reader_keeps_answering_during_a_rebuild(built):
     thread = threading.Thread(target=ask_until_done)
     thread.start()
     try:
-        _bot(data, corpus, SlowEmbeddings()).ingest(rebuild=True, progress=False)
+        _bot(data, corpus, SlowEmbeddings()).ingest(rebuild=rebuild, progress=False)
     finally:
         done.set()
         thread.join(timeout=60)
