@@ -86,7 +86,8 @@ ProgressFactory = Callable[[int, str], Any]
 def tqdm_progress(total: int, desc: str):
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit="chunk", leave=False)
+    unit = "sentence" if "sentence" in desc.lower() else "chunk"
+    return tqdm(total=total, desc=desc, unit=unit, leave=False)
 
 
 class _NoProgress:
