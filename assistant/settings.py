@@ -70,19 +70,19 @@ class Settings(BaseSettings):
     # every visible evaluation question (`legal-assistant eval --cv 5`; evals/README.md).
     k: int = 5
     weight_chunk: float = 0.3
-    weight_sentence: float = 0.5
-    weight_language: float = 0.3
-    weight_jurisdiction: float = 0.03
-    weight_bm25: float = 0.0
+    weight_sentence: float = 1.0
+    weight_language: float = 0.6
+    weight_jurisdiction: float = 0.06
+    weight_bm25: float = 0.05
     weight_reference: float = 0.05
-    weight_superseded: float = 0.0
+    weight_superseded: float = 0.03
 
     # Answering. The decision thresholds (see answer/decision.py) are fitted the same way.
     mode: Literal["extractive", "llm"] = "extractive"
-    min_similarity: float = 0.82
+    min_similarity: float = 0.81
     min_similarity_cross_lingual: float = 0.70
     min_quantity_similarity: float = 0.90
-    caution_below: float = 0.86
+    caution_below: float = 0.85
     max_citations: int = 3
 
     # LLM backends (used only when mode == "llm")
