@@ -57,12 +57,16 @@ def foreign_jurisdictions(question: str, held: Iterable[str]) -> tuple[str, ...]
 # --------------------------------------------------------------------------- years
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _NOTE_LINE = re.compile(r"^\s*(?:Примечание|Note|Footnote|Сноска)\b.*$", re.M)
+# an act cited by its date and number ("Law ... dated 30.06.2025 № 203-VIII"): the date of an amendment,
+# not a year the provision's rule is about
+_ACT_CITATION = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{4}\s*(?:года\s*|г\.\s*)?(?:№|No\.?)\s*\S+")
 
 
 def missing_years(question: str, texts: Iterable[str]) -> tuple[str, ...]:
-    """The question's years when none of them appears in the texts (notes aside), else empty."""
+    """The question's years when none of them appears in the texts (notes and dates of amending acts
+    aside), else empty."""
     years = set(_YEAR.findall(question))
-    stated = set(_YEAR.findall(_NOTE_LINE.sub("", " ".join(texts))))
+    stated = set(_YEAR.findall(_ACT_CITATION.sub("", _NOTE_LINE.sub("", " ".join(texts)))))
     return tuple(sorted(years)) if years and not years & stated else ()
 
 

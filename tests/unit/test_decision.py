@@ -38,6 +38,13 @@ def test_years_in_notes_do_not_count():
     assert missing_years("Rules of 2016?", ["Article 5.\nFootnote. As amended in 2016."]) == ("2016",)
 
 
+def test_the_date_of_an_amending_act_is_not_a_year_the_provision_is_about():
+    excluded = "2) excluded by the Law of the Republic of Kazakhstan dated 30.06.2025 № 203-VIII"
+    assert missing_years("What is the minimum wage in 2025?", [excluded]) == ("2025",)
+    assert missing_years("Что изменилось в 2025?", ["исключен Законом РК от 30.06.2025 г. № 203-VIII"]) == ("2025",)
+    assert missing_years("What applies from 2030?", ["shall be enforced from 01.01.2030"]) == ()
+
+
 @pytest.mark.parametrize("question, kind", [
     ("Within how many days must an immigrant register?", "period"),
     ("How long can a visa-free foreigner stay?", "period"),
