@@ -38,6 +38,7 @@ from .chunk_records import chunk_from_record, chunk_metadata, is_current, proven
 from .chunking import split_document
 from .corpus import DEFAULT_MAX_BYTES, load_corpus
 from .dense_store import DenseStore, StoreState
+from .embed_batches import engine_batches
 from .embeddings import backend_name, recorded_backend
 from .errors import EmbeddingBackendMismatch, IndexNotBuilt
 from .ingest_lock import ingest_lock
@@ -50,7 +51,8 @@ from .vectors import VectorCache
 
 log = logging.getLogger(__name__)
 
-EMBED_BATCH = 16
+EMBED_BATCH = 16  # texts per call for engines that do not plan their own batches
+UPSERT_BATCH = 500
 EXACT_SEARCH_LIMIT = 50_000
 QUERY_VECTORS_KEPT = 64
 LEGACY_FILES = ("chunks.jsonl", "manifest.json")  # the chunk store of schema 1, before Chroma held the texts
@@ -346,19 +348,23 @@ class Index:
         stored = target.vectors([chunk.id for chunk, _ in items])
         keep = [(c, p) for c, p in items if stored.get(c.id) is not None]
         missing = [(c, p) for c, p in items if stored.get(c.id) is None]
-        for i in range(0, len(keep), 500):
-            batch = keep[i:i + 500]
+        for i in range(0, len(keep), UPSERT_BATCH):
+            batch = keep[i:i + UPSERT_BATCH]
             self._upsert(target, batch, [stored[c.id] for c, _ in batch])
         if not missing:
             return 0
+        texts = [chunk.search_text() for chunk, _ in missing]
+        vectors: list[list[float]] = [[] for _ in missing]
         bar = progress(len(missing), "Embedding chunks") if progress else _NoProgress()
         try:
-            for i in range(0, len(missing), EMBED_BATCH):
-                batch = missing[i:i + EMBED_BATCH]
-                self._upsert(target, batch, self.embeddings.embed_documents([c.search_text() for c, _ in batch]))
+            for batch in engine_batches(self.embeddings, texts, EMBED_BATCH):
+                for i, vector in zip(batch, self.embeddings.embed_documents([texts[i] for i in batch])):
+                    vectors[i] = vector
                 bar.update(len(batch))
         finally:
             bar.close()
+        for i in range(0, len(missing), UPSERT_BATCH):
+            self._upsert(target, missing[i:i + UPSERT_BATCH], vectors[i:i + UPSERT_BATCH])
         return len(missing)
 
     def _embed_sentences(self, target: DenseStore, texts: list[str], todo: list[str], progress: ProgressFactory | None) -> int:

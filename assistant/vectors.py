@@ -21,6 +21,8 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from .embed_batches import engine_batches
+
 log = logging.getLogger(__name__)
 
 BATCH = 32
@@ -100,8 +102,8 @@ class VectorCache:
               progress: Callable[[int], Any] | None = None) -> np.ndarray:
         """Vectors of the texts (rows in order, float32), computing and storing only those not cached."""
         todo = self.missing(texts)
-        for i in range(0, len(todo), BATCH):
-            batch = todo[i:i + BATCH]
+        for rows in engine_batches(embeddings, todo, BATCH):
+            batch = [todo[i] for i in rows]
             vectors = np.asarray(embeddings.embed_documents(list(batch)), dtype=np.float32)
             self._store([(vector_key(self.backend, t), v) for t, v in zip(batch, vectors)])
             if progress:

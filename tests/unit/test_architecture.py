@@ -10,7 +10,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "assistant"
 LAYERS = [
-    {"types", "errors", "text", "settings", "prompts", "places", "inputs"},
+    {"types", "errors", "text", "settings", "prompts", "places", "inputs", "embed_batches"},
     {"corpus", "chunking", "embeddings", "e5_convert", "llms", "guard", "glossary", "references", "sentences", "vectors"},
     {"index", "query", "ingest_plan", "chunk_records", "dense_store", "bm25_store", "chunk_lookup", "sentence_table",
      "shared_vectors", "store_folders", "ingest_lock"},
