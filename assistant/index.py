@@ -354,17 +354,23 @@ class Index:
         if not missing:
             return 0
         texts = [chunk.search_text() for chunk, _ in missing]
-        vectors: list[list[float]] = [[] for _ in missing]
+        done: list[tuple[int, list[float]]] = []  # embedded, not yet written: at most about UPSERT_BATCH
+
+        def write() -> None:
+            self._upsert(target, [missing[i] for i, _ in done], [vector for _, vector in done])
+            done.clear()
+
         bar = progress(len(missing), "Embedding chunks") if progress else _NoProgress()
         try:
             for batch in engine_batches(self.embeddings, texts, EMBED_BATCH):
-                for i, vector in zip(batch, self.embeddings.embed_documents([texts[i] for i in batch])):
-                    vectors[i] = vector
+                done.extend(zip(batch, self.embeddings.embed_documents([texts[i] for i in batch])))
+                if len(done) >= UPSERT_BATCH:
+                    write()
                 bar.update(len(batch))
+            if done:
+                write()
         finally:
             bar.close()
-        for i in range(0, len(missing), UPSERT_BATCH):
-            self._upsert(target, missing[i:i + UPSERT_BATCH], vectors[i:i + UPSERT_BATCH])
         return len(missing)
 
     def _embed_sentences(self, target: DenseStore, texts: list[str], todo: list[str], progress: ProgressFactory | None) -> int:
