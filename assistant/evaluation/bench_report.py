@@ -71,7 +71,8 @@ def _side_by_side(results: dict[str, Any]) -> list[str]:
             f"Retrieve: each of {textbook['questions']} questions asked of ours, then of the recipe, in turn.",
             table(["system", "chunks", "ingest from scratch", "chunks embedded per s", "retrieve p50 / p95 ms"], [
                 ["ours: provision chunks (+ their sentences), weighted dense, sentence and BM25 signals", str(real["chunks"]),
-                 f"{real['ingest_scratch_s']} s", str(real["chunks_per_s"]), f"{textbook['ours']['retrieve_p50']} / {textbook['ours']['retrieve_p95']}"],
+                 f"{real['ingest_scratch_s']} s", str(real["chunks_per_s"]),
+                 f"{textbook['ours']['retrieve_p50']} / {textbook['ours']['retrieve_p95']}"],
                 ["textbook: RecursiveCharacterTextSplitter(1000, 200), dense only", str(tb["chunks"]),
                  f"{tb['ingest_scratch_s']} s", str(tb["chunks_per_s"]), f"{tb['retrieve_p50']} / {tb['retrieve_p95']}"],
             ]),
