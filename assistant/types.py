@@ -71,15 +71,10 @@ class DocInfo:
         return bool(text) and not text.startswith("COMPLETE")
 
 
-@dataclass(frozen=True)
-class SourceDoc:
-    """One corpus file: its text, where the body starts, and its front matter."""
+class _OfDocument:
+    """What a piece of a document says about its document: ``doc_id`` and ``language`` (from ``info``)."""
 
     info: DocInfo
-    text: str
-    body_start: int
-    metadata: dict[str, Any] = field(default_factory=dict)
-    id_salt: str = ""  # set when several files claim this doc_id and language: their chunks get ids of their own
 
     @property
     def doc_id(self) -> str:
@@ -89,13 +84,24 @@ class SourceDoc:
     def language(self) -> str:
         return self.info.language
 
+
+@dataclass(frozen=True)
+class SourceDoc(_OfDocument):
+    """One corpus file: its text, where the body starts, and its front matter."""
+
+    info: DocInfo
+    text: str
+    body_start: int
+    metadata: dict[str, Any] = field(default_factory=dict)
+    id_salt: str = ""  # set when several files claim this doc_id and language: their chunks get ids of their own
+
     @property
     def body(self) -> str:
         return self.text[self.body_start:]
 
 
 @dataclass(frozen=True)
-class Chunk:
+class Chunk(_OfDocument):
     """A provision-level piece of a document. ``text == source_text[start:end]``."""
 
     id: str
@@ -107,14 +113,6 @@ class Chunk:
     paragraph: str | None = None
     heading_path: tuple[str, ...] = ()
     role: ChunkRole = "provision"
-
-    @property
-    def doc_id(self) -> str:
-        return self.info.doc_id
-
-    @property
-    def language(self) -> str:
-        return self.info.language
 
     def label(self, paragraph: str | None = None) -> str:
         """Human citation label, e.g. 'Code on Administrative Offences (KZ), Art. 492(2)'.
