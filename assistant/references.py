@@ -52,13 +52,35 @@ _GENERIC_TITLE_WORDS = set(tokenize("article articles art extract extracts fragm
                                     "извлечения извлечение бап"))
 
 
+# An act named exactly: its number ("No 492/2011", "2004/38/EC", "№ 477-IV") or its title in
+# Chinese title marks (《中华人民共和国户口登记条例》)
+_ACT_NUMBER = re.compile(r"(?<![\w/])(\d{1,4}/\d{1,4})(?![\w/]*\d)|(?<!\w)(\d{1,4}-[IVXL]+)(?!\w)")
+_QUOTED_TITLE = re.compile(r"《([^》]{2,})》")
+
+
+def named_acts(question: str, documents: Iterable[DocInfo]) -> set[str]:
+    """doc_ids of the documents the question names exactly, by number or quoted title. Pure."""
+    docs = list(documents)
+    out: set[str] = set()
+    for match in _ACT_NUMBER.finditer(question):
+        number = match.group(1) or match.group(2)
+        out |= {d.doc_id for d in docs if re.search(rf"(?<![\w/]){re.escape(number)}(?![\w]*\d)", f"{d.short_title} {d.title}")}
+    for match in _QUOTED_TITLE.finditer(question):
+        out |= {d.doc_id for d in docs if match.group(1) in f"{d.short_title} {d.title}"}
+    return out
+
+
 def document_hints(question: str, documents: Iterable[DocInfo]) -> set[str]:
-    """doc_ids whose distinctive title words appear in the question ("Directive", "TFEU", "Code", "1995").
+    """doc_ids of the documents the question names: exactly (``named_acts``) when it does, else
+    those whose distinctive title words appear in it ("Directive", "TFEU", "Code", "1995").
 
     A title word is distinctive when at most two documents share it, so "Republic" or "Law"
     never point anywhere. Numbers count only as years ("the 1995 Constitution"), not as article
     numbers that happen to be in a title ("No 492/2011")."""
     docs = list(documents)
+    exact = named_acts(question, docs)
+    if exact:
+        return exact
     words = {d.doc_id: set(tokenize(f"{d.short_title} {d.title}")) - _GENERIC_TITLE_WORDS for d in docs}
     frequency = Counter(w for ws in {doc: ws for doc, ws in words.items()}.values() for w in ws)
     asked = set(tokenize(question))

@@ -92,6 +92,19 @@ def test_filters_match_any_listed_jurisdiction_and_exact_doc_and_language():
     assert not Filters(language="ru").accepts(chunk)
 
 
+def test_an_act_named_by_its_number_or_quoted_title_is_the_only_hint():
+    docs = [_info("dir", "Directive 2004/38/EC", "Directive 2004/38/EC of the European Parliament"),
+            _info("reg", "Regulation (EU) No 492/2011", "Regulation (EU) No 492/2011 on freedom of movement for workers"),
+            _info("cn-res", "Interim Regulations on Residence Permits", "Interim Regulations on Residence Permits (居住证暂行条例)"),
+            _info("hukou", "PRC Household Registration Regulations (1958)", "中华人民共和国户口登记条例"),
+            _info("law", "Law on Population Migration (KZ)", "Law of 22 July 2011 No. 477-IV On Population Migration")]
+    assert document_hints("What does Article 7 of Regulation (EU) No 492/2011 say?", docs) == {"reg"}
+    assert document_hints("Article 3 of Directive 2004/38/EC", docs) == {"dir"}
+    assert document_hints("статья 6-1 Закона № 477-IV", docs) == {"law"}
+    assert document_hints("《中华人民共和国户口登记条例》第二十五条是怎么规定的？", docs) == {"hukou"}
+    assert document_hints("Regulation No 999/2020, Article 2", docs) != {"reg"}
+
+
 def test_words_that_name_provisions_in_titles_point_nowhere():
     docs = [_info("tfeu", "TFEU", "Treaty on the Functioning of the European Union — extracts: Articles 18–25"),
             _info("code", "Code (KZ)", "Кодекс об административных правонарушениях (извлечения: статьи 11, 492)"),
