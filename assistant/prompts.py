@@ -17,6 +17,7 @@ DECLINE_REASONS = {
     "en": {
         "no_known_words": "The question holds no word the corpus uses, so there is nothing to look up.",
         "foreign_law": "The question is about the law of a country the corpus holds no law of (“{about}”).",
+        "unheld_act": "The question names an act the corpus does not hold ({about}).",
         "absent_article": "The question names {about}; the corpus does not hold that provision.",
         "missing_year": "The question asks about a year the closest provisions never mention ({about}).",
         "unknown_name": "The question asks for a figure about {about}, which the corpus never mentions.",
@@ -26,6 +27,7 @@ DECLINE_REASONS = {
     "ru": {
         "no_known_words": "В вопросе нет ни одного слова, которое встречается в корпусе: искать нечего.",
         "foreign_law": "Вопрос касается права страны, законодательства которой в корпусе нет («{about}»).",
+        "unheld_act": "В вопросе назван акт, которого в корпусе нет ({about}).",
         "absent_article": "В вопросе названо положение {about}; его текста в корпусе нет.",
         "missing_year": "Вопрос касается года, который ближайшие положения не упоминают ({about}).",
         "unknown_name": "Вопрос о показателе для «{about}», а корпус это название не упоминает.",
@@ -35,6 +37,7 @@ DECLINE_REASONS = {
     "kk": {
         "no_known_words": "Сұрақта корпуста кездесетін бірде-бір сөз жоқ: іздейтін ештеңе жоқ.",
         "foreign_law": "Сұрақ заңнамасы корпуста жоқ елдің құқығына қатысты («{about}»).",
+        "unheld_act": "Сұрақта корпуста жоқ акт аталған ({about}).",
         "absent_article": "Сұрақта {about} аталған; корпуста бұл ереженің мәтіні жоқ.",
         "missing_year": "Сұрақ ең жақын ережелерде аталмайтын жылға қатысты ({about}).",
         "unknown_name": "Сұрақ «{about}» туралы көрсеткішті сұрайды, ал корпуста бұл атау жоқ.",

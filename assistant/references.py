@@ -70,6 +70,25 @@ def named_acts(question: str, documents: Iterable[DocInfo]) -> set[str]:
     return out
 
 
+_ACT_TYPE = re.compile(r"(?:Regulation|Directive|Decision|Law|Code|Decree|Resolution|Регламент|Директив|Решени|Закон|Кодекс|"
+                       r"Указ|Постановлени|Заң|Жарлы|Қаулы|Кодек)", re.I)
+_TYPE_REACH = 30  # characters between an act's type word and its number ("Regulation (EU) No 492/2011")
+
+
+def unheld_acts(question: str, documents: Iterable[DocInfo]) -> tuple[str, ...]:
+    """Acts the question names by type and number ("Directive 2003/109/EC") that no document of the
+    corpus is. Pure."""
+    docs = list(documents)
+    out = []
+    for match in _ACT_NUMBER.finditer(question):
+        number = match.group(1) or match.group(2)
+        if not _ACT_TYPE.search(question[max(0, match.start() - _TYPE_REACH):match.start()]):
+            continue
+        if not any(re.search(rf"(?<![\w/]){re.escape(number)}(?![\w]*\d)", f"{d.short_title} {d.title}") for d in docs):
+            out.append(number)
+    return tuple(dict.fromkeys(out))
+
+
 def document_hints(question: str, documents: Iterable[DocInfo]) -> set[str]:
     """doc_ids of the documents the question names: exactly (``named_acts``) when it does, else
     those whose distinctive title words appear in it ("Directive", "TFEU", "Code", "1995").

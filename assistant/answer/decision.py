@@ -31,6 +31,7 @@ class Evidence:
     asked_quantity: str | None = None  # 'period', 'money', 'percent', 'count'
     quantity_stated: bool = True  # a close sentence states a number of that kind
     unknown_names: tuple[str, ...] = ()  # names the corpus never uses
+    unheld_acts: tuple[str, ...] = ()  # acts named by type and number that the corpus does not hold
     known_words: int = 1  # the question's words that the corpus uses at all (0: nothing to look up)
 
     def to_dict(self) -> dict:
@@ -74,6 +75,8 @@ def decide(evidence: Evidence, thresholds: Thresholds) -> Decision:
         reasons.append(Reason("no_known_words"))
     if evidence.foreign:
         reasons.append(Reason("foreign_law", ", ".join(evidence.foreign)))
+    if evidence.unheld_acts:
+        reasons.append(Reason("unheld_act", ", ".join(evidence.unheld_acts)))
     if evidence.absent_articles:
         reasons.append(Reason("absent_article", ", ".join(evidence.absent_articles)))
     if evidence.missing_years:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..query import Query
+from ..references import unheld_acts
 from ..text import idf, tokenize
 from ..types import Hit
 from . import scope
@@ -58,5 +59,6 @@ def gather(query: Query, hits: list[Hit], context: AnswerContext) -> Evidence:
         quantity_stated=kind is None or any(scope.figure_about_subject(text, heading, kind, subject, unknown_words)
                                             for _, text, heading in sentences[:QUANTITY_SENTENCES]),
         unknown_names=scope.unknown_names(query.standalone, set(df)),
+        unheld_acts=unheld_acts(query.standalone, context.index.documents()),
         known_words=known,
     )

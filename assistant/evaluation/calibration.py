@@ -137,7 +137,7 @@ def outcome_table(records: Sequence[dict[str, Any]], grid: Sequence[Thresholds])
     rows = []
     for record in records:
         e = evidence_of(record)
-        always = bool(e.foreign or e.absent_articles or e.missing_years or (e.asked_quantity and e.unknown_names))
+        always = bool(e.foreign or e.unheld_acts or e.absent_articles or e.missing_years or (e.asked_quantity and e.unknown_names))
         floor = columns["min_similarity_cross_lingual"] if e.cross_lingual else columns["min_similarity"]
         declined = always | (e.best_sentence < floor)
         if e.asked_quantity and not e.quantity_stated:

@@ -105,6 +105,7 @@ def test_cross_lingual_questions_have_their_own_floor():
     ({"foreign": ("Uzbekistan",)}, Reason("foreign_law", "Uzbekistan")),
     ({"absent_articles": ("Directive Art. 7",)}, Reason("absent_article", "Directive Art. 7")),
     ({"missing_years": ("2025",)}, Reason("missing_year", "2025")),
+    ({"unheld_acts": ("2003/109",)}, Reason("unheld_act", "2003/109")),
     ({"asked_quantity": "fee", "quantity_stated": False}, Reason("figure_not_stated", "fee")),
     ({"asked_quantity": "count", "unknown_names": ("Pavlodar",)}, Reason("unknown_name", "Pavlodar")),
 ])

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from assistant.references import document_hints, jurisdiction_hints, parse_references
+from assistant.references import document_hints, jurisdiction_hints, parse_references, unheld_acts
 from assistant.retrieval import Filters, RankWeights, best_per_owner, language_margin
 from assistant.types import Chunk, DocInfo
 
@@ -103,6 +103,16 @@ def test_an_act_named_by_its_number_or_quoted_title_is_the_only_hint():
     assert document_hints("статья 6-1 Закона № 477-IV", docs) == {"law"}
     assert document_hints("《中华人民共和国户口登记条例》第二十五条是怎么规定的？", docs) == {"hukou"}
     assert document_hints("Regulation No 999/2020, Article 2", docs) != {"reg"}
+
+
+def test_an_act_named_by_type_and_number_that_no_document_is_is_unheld():
+    docs = [_info("dir", "Directive 2004/38/EC", "Directive 2004/38/EC of the European Parliament"),
+            _info("law", "Law on Population Migration (KZ)", "Law of 22 July 2011 No. 477-IV On Population Migration")]
+    assert unheld_acts("What does Directive 2003/109/EC say about long-term residents?", docs) == ("2003/109",)
+    assert unheld_acts("Что изменил Закон РК от 13.05.2020 № 327-VI?", docs) == ("327-VI",)
+    assert unheld_acts("Article 7 of Directive 2004/38/ЕС", docs) == ()
+    assert unheld_acts("статья 6-1 Закона № 477-IV", docs) == ()
+    assert unheld_acts("Can two thirds (2/3) of the members vote?", docs) == ()
 
 
 def test_words_that_name_provisions_in_titles_point_nowhere():
