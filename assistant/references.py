@@ -58,13 +58,23 @@ _ACT_NUMBER = re.compile(r"(?<![\w/])(\d{1,4}/\d{1,4})(?![\w/]*\d)|(?<!\w)(\d{1,
 _QUOTED_TITLE = re.compile(r"《([^》]{2,})》")
 
 
+def _act_numbers(question: str) -> list[tuple[str, int]]:
+    """Each act number the question names, with where it starts."""
+    return [(m.group(1) or m.group(2), m.start()) for m in _ACT_NUMBER.finditer(question)]
+
+
+def _numbered(number: str, documents: Iterable[DocInfo]) -> set[str]:
+    """doc_ids of the documents whose title carries the act number."""
+    pattern = re.compile(rf"(?<![\w/]){re.escape(number)}(?![\w]*\d)")
+    return {d.doc_id for d in documents if pattern.search(f"{d.short_title} {d.title}")}
+
+
 def named_acts(question: str, documents: Iterable[DocInfo]) -> set[str]:
     """doc_ids of the documents the question names exactly, by number or quoted title. Pure."""
     docs = list(documents)
     out: set[str] = set()
-    for match in _ACT_NUMBER.finditer(question):
-        number = match.group(1) or match.group(2)
-        out |= {d.doc_id for d in docs if re.search(rf"(?<![\w/]){re.escape(number)}(?![\w]*\d)", f"{d.short_title} {d.title}")}
+    for number, _ in _act_numbers(question):
+        out |= _numbered(number, docs)
     for match in _QUOTED_TITLE.finditer(question):
         out |= {d.doc_id for d in docs if match.group(1) in f"{d.short_title} {d.title}"}
     return out
@@ -79,14 +89,9 @@ def unheld_acts(question: str, documents: Iterable[DocInfo]) -> tuple[str, ...]:
     """Acts the question names by type and number ("Directive 2003/109/EC") that no document of the
     corpus is. Pure."""
     docs = list(documents)
-    out = []
-    for match in _ACT_NUMBER.finditer(question):
-        number = match.group(1) or match.group(2)
-        if not _ACT_TYPE.search(question[max(0, match.start() - _TYPE_REACH):match.start()]):
-            continue
-        if not any(re.search(rf"(?<![\w/]){re.escape(number)}(?![\w]*\d)", f"{d.short_title} {d.title}") for d in docs):
-            out.append(number)
-    return tuple(dict.fromkeys(out))
+    named = [number for number, start in _act_numbers(question)
+             if _ACT_TYPE.search(question[max(0, start - _TYPE_REACH):start])]
+    return tuple(dict.fromkeys(number for number in named if not _numbered(number, docs)))
 
 
 def document_hints(question: str, documents: Iterable[DocInfo]) -> set[str]:
