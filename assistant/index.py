@@ -51,7 +51,6 @@ from .vectors import VectorCache
 
 log = logging.getLogger(__name__)
 
-EMBED_BATCH = 16  # texts per call for engines that do not plan their own batches
 UPSERT_BATCH = 500
 EXACT_SEARCH_LIMIT = 50_000
 QUERY_VECTORS_KEPT = 64
@@ -362,7 +361,7 @@ class Index:
 
         bar = progress(len(missing), "Embedding chunks") if progress else _NoProgress()
         try:
-            for batch in engine_batches(self.embeddings, texts, EMBED_BATCH):
+            for batch in engine_batches(self.embeddings, texts):
                 done.extend(zip(batch, self.embeddings.embed_documents([texts[i] for i in batch])))
                 if len(done) >= UPSERT_BATCH:
                     write()

